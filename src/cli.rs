@@ -1,0 +1,148 @@
+//! The command-line definition: every flag, subcommand and help text, and nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+   0  every check passed (warnings allowed)
+   1  tlcheck itself could not run the checks
+   2  usage error (bad flags or arguments)
+   3  only warnings, and --strict was given
+  10  configuration: key, header or base URL wrong (key.*, header.*, url.*)
+  11  network: DNS, connect, TLS, proxy, timeout, not the gateway (net.*)
+  12  authentication refused (auth.*)
+  13  model not available to this key (model.*)
+  14  rate limited, retryable (rate.*)
+  15  budget exhausted, not retryable (budget.*)
+  16  stream did not complete (stream.*)
+  17  gateway or upstream provider failed (upstream.*)
+When several layers fail, the code is the first failing layer in this order:
+config, network, auth, model, budget, rate, upstream, stream.";
+
+const ENVIRONMENT: &str = "\
+Environment:
+  TENSORLOOP_KEY, OPENAI_API_KEY            the key (first one set wins)
+  TENSORLOOP_BASE_URL, OPENAI_BASE_URL      the base URL
+  TENSORLOOP_MODEL                          the model
+  A .env file in the working directory is read for the same names (never exported).
+  NO_COLOR, CLICOLOR_FORCE                  colour, when --color is auto";
+
+/// A doctor for TensorLoop API integrations: finds the first layer that fails and prints the fix.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tlcheck",
+    version,
+    arg_required_else_help = true,
+    after_help = format!("{EXIT_CODES}\n\n{ENVIRONMENT}\n\nRun `tlcheck explain` for every finding code, its cause and its fix."),
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    pub format: Format,
+
+    /// When to use colour in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Exit 3 when there are warnings but no failures
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub inputs: InputFlags,
+}
+
+/// Where the key, base URL and model come from (flags win over the environment and `.env`).
+#[derive(Debug, Args)]
+pub struct InputFlags {
+    /// Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]
+    #[arg(long, global = true, value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "key")]
+    pub key_file: Option<PathBuf>,
+
+    /// The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file
+    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint an Authorization header (offline)
+    #[command(after_help = "\
+Examples:
+  tlcheck header 'Authorization: Bearer sk-...'
+  tlcheck header \"-H 'Authorization: bearer $TENSORLOOP_KEY'\"
+  pbpaste | tlcheck header -
+  tlcheck header              # the header tlcheck would send with the configured key")]
+    Header {
+        /// `Authorization: Bearer x`, `Bearer x`, a curl `-H '...'` argument or command, or a bare
+        /// value; `-` reads it from stdin. Without it, the header built from the configured key.
+        value: Option<String>,
+    },
+
+    /// Check a base URL against the rules (offline)
+    #[command(after_help = "\
+Examples:
+  tlcheck url https://litellm.tensorloop.tech/v1
+  tlcheck url https://api.tensorloop.tech       # no such host, missing /v1
+  tlcheck url                                    # the configured base URL")]
+    Url {
+        /// The base URL to check. Without it, the configured one (--base-url, TENSORLOOP_BASE_URL,
+        /// OPENAI_BASE_URL, .env, default).
+        url: Option<String>,
+    },
+
+    /// Explain finding codes: what causes each and how to fix it (offline)
+    #[command(after_help = "\
+Examples:
+  tlcheck explain                    # the whole catalog, grouped by layer
+  tlcheck explain budget.exhausted
+  tlcheck explain rate               # one family")]
+    Explain {
+        /// A finding code (`auth.invalid_key`) or a family (`auth`). Without it, every code.
+        code: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable, coloured report
+    Human,
+    /// One JSON document on stdout
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,66 @@
+//! Subcommand dispatch: turns parsed arguments into a report (or catalog text) and an exit code.
+
+mod explain;
+mod header;
+mod url;
+
+use crate::cli::{Cli, Command, Format, GlobalArgs};
+use crate::inputs::{self, DotEnv, InputArgs, Target};
+use crate::output::{self, Output};
+use crate::redact::Redactor;
+use crate::render;
+use crate::report::Report;
+
+/// What every command shares: the parsed global flags.
+pub(crate) struct Context {
+    pub format: Format,
+    pub strict: bool,
+    pub inputs: InputArgs,
+}
+
+impl Context {
+    fn new(global: GlobalArgs) -> Self {
+        let f = global.inputs;
+        Context {
+            format: global.format,
+            strict: global.strict,
+            inputs: InputArgs {
+                key: f.key,
+                key_file: f.key_file,
+                base_url: f.base_url,
+                model: f.model,
+            },
+        }
+    }
+
+    /// Resolve key, base URL and model from flags, environment, `./.env` and defaults.
+    pub fn resolve_target(&self) -> anyhow::Result<Target> {
+        let dotenv = std::env::current_dir().ok().and_then(|d| DotEnv::load(&d));
+        Ok(inputs::resolve(
+            &self.inputs,
+            &inputs::process_env,
+            dotenv.as_ref(),
+        )?)
+    }
+
+    /// Render a finished report in the chosen format, print it, and return its exit code.
+    pub fn finish(&self, report: &Report, redactor: Redactor) -> anyhow::Result<u8> {
+        let text = match self.format {
+            Format::Human => render::human::report(report),
+            Format::Json => render::json::report(report),
+        };
+        Output::new(redactor).stdout(&text)?;
+        Ok(report.exit_code())
+    }
+}
+
+/// Run the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    output::set_color(cli.global.color);
+    let ctx = Context::new(cli.global);
+    match cli.command {
+        Command::Header { value } => header::run(&ctx, value),
+        Command::Url { url } => url::run(&ctx, url),
+        Command::Explain { code } => explain::run(&ctx, code),
+    }
+}

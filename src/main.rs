@@ -1,0 +1,13 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = tlcheck::cli::Cli::parse();
+    match tlcheck::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            tlcheck::output::print_error(&err);
+            ExitCode::from(tlcheck::exit_code_for_error(&err))
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Where text leaves the process: colour decided once, every byte through the redactor, a last
+//! guard against printing a secret, and quiet handling of a closed pipe.
+
+use crate::cli::ColorChoice;
+use crate::redact::Redactor;
+use std::io::{self, IsTerminal, Write};
+
+/// Decide whether to colour, from the flag, `NO_COLOR`, `CLICOLOR_FORCE` and the terminal.
+pub fn use_color(
+    choice: ColorChoice,
+    env: &dyn Fn(&str) -> Option<String>,
+    is_terminal: bool,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+                true
+            } else {
+                is_terminal
+            }
+        }
+    }
+}
+
+/// Apply the colour decision for everything printed from now on.
+pub fn set_color(choice: ColorChoice) {
+    let on = use_color(
+        choice,
+        &crate::inputs::process_env,
+        io::stdout().is_terminal(),
+    );
+    colored::control::set_override(on);
+}
+
+/// Writes to stdout, redacted.
+pub struct Output {
+    redactor: Redactor,
+}
+
+impl Output {
+    pub fn new(redactor: Redactor) -> Self {
+        Output { redactor }
+    }
+
+    /// Print `text` to stdout after redaction. Refuses (an error, exit 1) if a secret survived.
+    pub fn stdout(&self, text: &str) -> anyhow::Result<()> {
+        let clean = self.redactor.redact(text);
+        if self.redactor.leaks(&clean) {
+            anyhow::bail!("refusing to print output that would contain the key");
+        }
+        write_quietly(&mut io::stdout().lock(), clean.as_bytes())
+    }
+
+    /// Print `text` to stderr after redaction.
+    pub fn stderr(&self, text: &str) -> anyhow::Result<()> {
+        let clean = self.redactor.redact(text);
+        if self.redactor.leaks(&clean) {
+            anyhow::bail!("refusing to print a message that would contain the key");
+        }
+        write_quietly(&mut io::stderr().lock(), clean.as_bytes())
+    }
+}
+
+/// Write all of `bytes`; a reader that went away (`tlcheck … | head`) is not an error.
+fn write_quietly(w: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
+    match w.write_all(bytes).and_then(|()| w.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Print an error that stopped tlcheck, with its causes, on stderr.
+pub fn print_error(err: &anyhow::Error) {
+    let mut text = format!("error: {err}\n");
+    for cause in err.chain().skip(1) {
+        text.push_str(&format!("  caused by: {cause}\n"));
+    }
+    let _ = write_quietly(&mut io::stderr().lock(), text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |n| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn colour_rules_in_order() {
+        use ColorChoice::*;
+        assert!(use_color(Always, &env(&[("NO_COLOR", "1")]), false));
+        assert!(!use_color(Never, &env(&[("CLICOLOR_FORCE", "1")]), true));
+        assert!(!use_color(
+            Auto,
+            &env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]),
+            true
+        ));
+        assert!(use_color(Auto, &env(&[("NO_COLOR", "")]), true));
+        assert!(use_color(Auto, &env(&[("CLICOLOR_FORCE", "1")]), false));
+        assert!(!use_color(Auto, &env(&[("CLICOLOR_FORCE", "0")]), false));
+        assert!(!use_color(Auto, &env(&[]), false));
+        assert!(use_color(Auto, &env(&[]), true));
+    }
+}

@@ -1,0 +1,204 @@
+//! The JSON renderer: one document on stdout, schema in README. Additive changes only.
+
+use super::SCHEMA_VERSION;
+use crate::catalog::{Code, Layer, Severity};
+use crate::inputs::{Shadowed, Source, Sourced};
+use crate::redact::mask_url_credentials;
+use crate::report::{Evidence, Report, Status};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+const TOOL: Tool = Tool {
+    name: "tlcheck",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    tool: Tool,
+    command: &'a str,
+    target: TargetDoc<'a>,
+    checks: Vec<CheckDoc<'a>>,
+    findings: Vec<FindingDoc<'a>>,
+    summary: Summary,
+    exit_code: u8,
+}
+
+#[derive(Serialize)]
+struct TargetDoc<'a> {
+    base_url: Option<ValueDoc<'a>>,
+    key: Option<KeyDoc<'a>>,
+    model: Option<ValueDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ValueDoc<'a> {
+    value: String,
+    source: &'a Source,
+    shadowed: &'a [Shadowed],
+}
+
+#[derive(Serialize)]
+struct KeyDoc<'a> {
+    fingerprint: String,
+    sha256: String,
+    source: &'a Source,
+    shadowed: &'a [Shadowed],
+}
+
+#[derive(Serialize)]
+struct CheckDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: Status,
+    duration_ms: f64,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingDoc<'a> {
+    code: Code,
+    severity: Severity,
+    layer: Layer,
+    check: &'a str,
+    title: &'static str,
+    detail: Option<&'a str>,
+    fix: &'static str,
+    suggestion: Option<&'a str>,
+    evidence: &'a Evidence,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    fail: usize,
+    warn: usize,
+    info: usize,
+    failing_layer: Option<Layer>,
+}
+
+fn value_doc(v: &Sourced<String>) -> ValueDoc<'_> {
+    ValueDoc {
+        value: mask_url_credentials(&v.value).into_owned(),
+        source: &v.source,
+        shadowed: &v.shadowed,
+    }
+}
+
+/// Render a report as one JSON document (with a trailing newline).
+pub fn report(report: &Report) -> String {
+    let t = &report.target;
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: report.command,
+        target: TargetDoc {
+            base_url: t.base_url.as_ref().map(value_doc),
+            key: t.key.as_ref().map(|k| {
+                let fp = k.value.fingerprint();
+                KeyDoc {
+                    fingerprint: fp.short,
+                    sha256: fp.sha256,
+                    source: &k.source,
+                    shadowed: &k.shadowed,
+                }
+            }),
+            model: t.model.as_ref().map(value_doc),
+        },
+        checks: report
+            .checks
+            .iter()
+            .map(|c| CheckDoc {
+                id: c.id,
+                title: &c.title,
+                status: c.status,
+                duration_ms: (c.duration.as_secs_f64() * 1e6).round() / 1e3,
+                note: c.note.as_deref(),
+            })
+            .collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| {
+                let e = f.code.entry();
+                FindingDoc {
+                    code: f.code,
+                    severity: f.severity,
+                    layer: e.layer,
+                    check: f.check,
+                    title: e.title,
+                    detail: f.detail.as_deref(),
+                    fix: e.fix,
+                    suggestion: f.suggestion.as_deref(),
+                    evidence: &f.evidence,
+                }
+            })
+            .collect(),
+        summary: Summary {
+            fail: report.count(Severity::Fail),
+            warn: report.count(Severity::Warn),
+            info: report.count(Severity::Info),
+            failing_layer: report.failing_layer(),
+        },
+        exit_code: report.exit_code(),
+    };
+    to_string(&doc)
+}
+
+#[derive(Serialize)]
+struct CatalogDoc {
+    schema_version: u32,
+    tool: Tool,
+    command: &'static str,
+    codes: Vec<EntryDoc>,
+    exit_code: u8,
+}
+
+#[derive(Serialize)]
+struct EntryDoc {
+    code: Code,
+    layer: Layer,
+    exit_code: Option<u8>,
+    severity: Severity,
+    title: &'static str,
+    cause: &'static str,
+    fix: &'static str,
+}
+
+/// Render catalog entries as one JSON document.
+pub fn catalog(codes: &[Code]) -> String {
+    let doc = CatalogDoc {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: "explain",
+        codes: codes
+            .iter()
+            .map(|c| {
+                let e = c.entry();
+                EntryDoc {
+                    code: *c,
+                    layer: e.layer,
+                    exit_code: e.layer.exit_code(),
+                    severity: e.severity,
+                    title: e.title,
+                    cause: e.cause,
+                    fix: e.fix,
+                }
+            })
+            .collect(),
+        exit_code: 0,
+    };
+    to_string(&doc)
+}
+
+fn to_string(doc: &impl Serialize) -> String {
+    // Serializing these plain structs cannot fail: every map key is a string.
+    let mut s = serde_json::to_string_pretty(doc).expect("report serializes");
+    s.push('\n');
+    s
+}

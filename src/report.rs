@@ -1,0 +1,301 @@
+//! The report: checks and their findings as plain data, and the one rule that turns a report into
+//! an exit code.
+
+use crate::catalog::{Code, Layer, Severity};
+use crate::inputs::Target;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::time::Duration;
+
+/// Process exit codes other than the per-layer ones in the catalog.
+pub mod exit {
+    /// Every check passed (warnings allowed).
+    pub const OK: u8 = 0;
+    /// tlcheck itself could not run the checks.
+    pub const ERROR: u8 = 1;
+    /// Bad flags or arguments.
+    pub const USAGE: u8 = 2;
+    /// Only warnings, and `--strict` was given.
+    pub const WARNINGS_STRICT: u8 = 3;
+}
+
+/// Ordered key/value evidence behind a finding: status, headers, excerpts, positions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evidence(Vec<(&'static str, serde_json::Value)>);
+
+impl Evidence {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<serde_json::Value>) -> Self {
+        self.push(name, value);
+        self
+    }
+
+    pub fn push(&mut self, name: &'static str, value: impl Into<serde_json::Value>) {
+        self.0.push((name, value.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &serde_json::Value)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One diagnosis: a catalog code, how bad it is here, and what was seen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// The id of the check that produced it.
+    pub check: &'static str,
+    /// What exactly was seen in this case, in one line.
+    pub detail: Option<String>,
+    /// A corrected value to use instead (a URL, a header), when one can be given safely.
+    pub suggestion: Option<String>,
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    /// A finding with the catalog's default severity.
+    pub fn new(code: Code, check: &'static str) -> Self {
+        Finding {
+            code,
+            severity: code.entry().severity,
+            check,
+            detail: None,
+            suggestion: None,
+            evidence: Evidence::new(),
+        }
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn suggest(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+
+    pub fn evidence(mut self, name: &'static str, value: impl Into<serde_json::Value>) -> Self {
+        self.evidence.push(name, value);
+        self
+    }
+
+    pub fn layer(&self) -> Layer {
+        self.code.layer()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    /// The status a check earns from its findings: the worst severity among them.
+    pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Status {
+        match findings.into_iter().map(|f| f.severity).max() {
+            Some(Severity::Fail) => Status::Fail,
+            Some(Severity::Warn) => Status::Warn,
+            Some(Severity::Info) | None => Status::Pass,
+        }
+    }
+}
+
+/// One step of the tree that ran (or was skipped).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub id: &'static str,
+    pub title: String,
+    pub status: Status,
+    pub duration: Duration,
+    /// One line on what the check saw when it passed, or why it was skipped.
+    pub note: Option<String>,
+}
+
+/// Everything a run found. Renderers only read it.
+#[derive(Debug)]
+pub struct Report {
+    /// The subcommand that produced it (`header`, `url`, `doctor`…).
+    pub command: &'static str,
+    pub target: Target,
+    pub checks: Vec<Check>,
+    pub findings: Vec<Finding>,
+    pub strict: bool,
+}
+
+impl Report {
+    pub fn new(command: &'static str, target: Target, strict: bool) -> Self {
+        Report {
+            command,
+            target,
+            checks: Vec::new(),
+            findings: Vec::new(),
+            strict,
+        }
+    }
+
+    /// Record a check that ran, with the findings it produced; its status follows from them.
+    pub fn record(
+        &mut self,
+        id: &'static str,
+        title: impl Into<String>,
+        duration: Duration,
+        findings: Vec<Finding>,
+        note: Option<String>,
+    ) {
+        let status = Status::from_findings(&findings);
+        self.checks.push(Check {
+            id,
+            title: title.into(),
+            status,
+            duration,
+            note,
+        });
+        self.findings.extend(findings);
+    }
+
+    pub fn skip(&mut self, id: &'static str, title: impl Into<String>, why: impl Into<String>) {
+        self.checks.push(Check {
+            id,
+            title: title.into(),
+            status: Status::Skip,
+            duration: Duration::ZERO,
+            note: Some(why.into()),
+        });
+    }
+
+    pub fn findings_of(&self, check: &str) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.check == check)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// The first failing layer in BRIEF's order, if any.
+    pub fn failing_layer(&self) -> Option<Layer> {
+        Layer::PRECEDENCE.into_iter().find(|layer| {
+            self.findings
+                .iter()
+                .any(|f| f.severity == Severity::Fail && f.layer() == *layer)
+        })
+    }
+
+    /// The exit code: the first failing layer's code; else 3 for warnings under `--strict`; else 0.
+    pub fn exit_code(&self) -> u8 {
+        if let Some(code) = self.failing_layer().and_then(Layer::exit_code) {
+            return code;
+        }
+        if self.strict && self.count(Severity::Warn) > 0 {
+            exit::WARNINGS_STRICT
+        } else {
+            exit::OK
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::Target;
+
+    fn report(findings: &[(Code, Severity)], strict: bool) -> Report {
+        let mut r = Report::new("test", Target::default(), strict);
+        let fs = findings
+            .iter()
+            .map(|(c, s)| Finding::new(*c, "t").severity(*s))
+            .collect();
+        r.record("t", "test", Duration::ZERO, fs, None);
+        r
+    }
+
+    #[test]
+    fn first_failing_layer_wins_in_brief_order() {
+        use Code::*;
+        let f = Severity::Fail;
+        assert_eq!(
+            report(&[(StreamCut, f), (RateRequests, f)], false).exit_code(),
+            14
+        );
+        assert_eq!(
+            report(&[(RateRequests, f), (BudgetExhausted, f)], false).exit_code(),
+            15
+        );
+        assert_eq!(
+            report(&[(UpstreamError, f), (StreamCut, f)], false).exit_code(),
+            17
+        );
+        assert_eq!(
+            report(&[(AuthInvalidKey, f), (NetDns, f)], false).exit_code(),
+            11
+        );
+        assert_eq!(
+            report(&[(ModelUnknown, f), (UrlInvalid, f)], false).exit_code(),
+            10
+        );
+    }
+
+    #[test]
+    fn warnings_pass_unless_strict() {
+        let w = [(Code::KeyOnArgv, Severity::Warn)];
+        assert_eq!(report(&w, false).exit_code(), 0);
+        assert_eq!(report(&w, true).exit_code(), 3);
+        let info = [(Code::UrlCustomHost, Severity::Info)];
+        assert_eq!(report(&info, true).exit_code(), 0);
+    }
+
+    #[test]
+    fn a_warning_never_hides_a_failure_under_strict() {
+        let r = report(
+            &[
+                (Code::KeyOnArgv, Severity::Warn),
+                (Code::NetTls, Severity::Fail),
+            ],
+            true,
+        );
+        assert_eq!(r.exit_code(), 11);
+    }
+
+    #[test]
+    fn check_status_is_the_worst_finding() {
+        let r = report(
+            &[
+                (Code::KeyOnArgv, Severity::Warn),
+                (Code::UrlCustomHost, Severity::Info),
+            ],
+            false,
+        );
+        assert_eq!(r.checks[0].status, Status::Warn);
+        assert_eq!(report(&[], false).checks[0].status, Status::Pass);
+    }
+}
