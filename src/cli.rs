@@ -94,6 +94,7 @@ Examples:
     Header {
         /// `Authorization: Bearer x`, `Bearer x`, a curl `-H '...'` argument or command, or a bare
         /// value; `-` reads it from stdin. Without it, the header built from the configured key.
+        #[arg(allow_hyphen_values = true)]
         value: Option<String>,
     },
 

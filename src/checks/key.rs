@@ -20,9 +20,7 @@ pub fn check(target: &Target) -> Vec<Finding> {
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-            f = f
-                .detail(format!("set but empty: {}", empty.join(", ")))
-                .evidence("empty", empty);
+            f = f.detail(format!("set but empty: {}", empty.join(", ")));
         }
         return vec![f];
     };
@@ -210,19 +208,19 @@ fn stray_characters(raw: &str) -> Vec<Stray> {
 }
 
 fn summarize(stray: &[Stray]) -> String {
-    let mut names: Vec<String> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
     for s in stray {
-        let place = match s.place {
-            Place::Leading => "leading",
-            Place::Inside => "inner",
-            Place::Trailing => "trailing",
+        let verb = match s.place {
+            Place::Leading => "starts with",
+            Place::Inside => "contains",
+            Place::Trailing => "ends with",
         };
-        let name = format!("{place} {}", char_name(s.ch));
-        if !names.contains(&name) {
-            names.push(name);
+        let part = format!("{verb} a {}", char_name(s.ch));
+        if !parts.contains(&part) {
+            parts.push(part);
         }
     }
-    format!("the key has {}", names.join(", "))
+    format!("the key {}", parts.join(" and "))
 }
 
 /// A plain-words name for a character that should not be in a key.

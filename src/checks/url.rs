@@ -44,82 +44,85 @@ pub enum HostKind {
     Unparsed,
 }
 
-/// Apply every base-URL rule.
+/// Apply every base-URL rule. Every finding that asks for a change suggests the same URL: the
+/// input with all of the rules' corrections applied.
 pub fn check(raw: &str) -> UrlVerdict {
     let mut findings = Vec::new();
     let finding = |code| Finding::new(code, ids::URL);
-    let shown = mask_url_credentials(raw.trim()).into_owned();
 
     let trimmed = raw.trim();
     if trimmed != raw {
         findings.push(
             finding(Code::UrlInvalid)
                 .severity(Severity::Warn)
-                .detail("the base URL has whitespace or a line break around it; some SDKs keep it")
-                .suggest(shown.clone()),
+                .detail("the base URL has whitespace or a line break around it; some SDKs keep it"),
         );
     }
     if trimmed.is_empty() {
-        findings.push(
-            finding(Code::UrlInvalid)
-                .detail("the base URL is empty")
-                .suggest(CANONICAL_BASE_URL),
+        findings.push(finding(Code::UrlInvalid).detail("the base URL is empty"));
+        return finish(
+            findings,
+            None,
+            HostKind::Unparsed,
+            CANONICAL_BASE_URL.to_owned(),
         );
-        return unparsed(findings);
     }
 
-    let parsed = match Url::parse(trimmed) {
-        Ok(u) => u,
+    // A URL without a scheme is unusable as given, but the other rules still apply to the
+    // https:// form, so that one suggestion fixes everything.
+    let (parsed, usable) = match Url::parse(trimmed) {
+        Ok(u) => (u, true),
         Err(url::ParseError::RelativeUrlWithoutBase) => {
-            let guess = format!("https://{}", trimmed.trim_start_matches('/'));
-            let mut f = finding(Code::UrlInvalid)
-                .detail("the base URL has no scheme: it must start with `https://`");
-            if let Ok(u) = Url::parse(&guess) {
-                f = f.suggest(corrected(&u));
+            findings.push(
+                finding(Code::UrlInvalid)
+                    .detail("the base URL has no scheme: it must start with `https://`"),
+            );
+            match Url::parse(&format!("https://{}", trimmed.trim_start_matches('/'))) {
+                Ok(u) => (u, false),
+                Err(_) => return finish(findings, None, HostKind::Unparsed, String::new()),
             }
-            findings.push(f);
-            return unparsed(findings);
         }
         Err(e) => {
             findings.push(
                 finding(Code::UrlInvalid)
                     .detail(format!("the base URL cannot be parsed: {e}"))
-                    .evidence("url", shown),
+                    .evidence("url", mask_url_credentials(trimmed).into_owned()),
             );
-            return unparsed(findings);
+            return finish(findings, None, HostKind::Unparsed, String::new());
         }
     };
 
     if !matches!(parsed.scheme(), "http" | "https") {
         findings.push(
             finding(Code::UrlInvalid)
-                .detail(format!("the scheme `{}:` is not `https:`", parsed.scheme()))
-                .suggest(CANONICAL_BASE_URL),
+                .detail(format!("the scheme `{}:` is not `https:`", parsed.scheme())),
         );
-        return UrlVerdict {
+        return finish(
             findings,
-            parsed: Some(parsed),
-            host: HostKind::Unparsed,
-        };
+            Some(parsed),
+            HostKind::Unparsed,
+            CANONICAL_BASE_URL.to_owned(),
+        );
     }
     let Some(host) = parsed.host() else {
         findings.push(finding(Code::UrlInvalid).detail("the base URL names no host"));
-        return UrlVerdict {
+        return finish(
             findings,
-            parsed: Some(parsed),
-            host: HostKind::Unparsed,
-        };
+            Some(parsed),
+            HostKind::Unparsed,
+            CANONICAL_BASE_URL.to_owned(),
+        );
     };
     let host_name = host.to_string();
     let kind = classify_host(&host);
+    let mut fixed = parsed.clone();
 
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        findings.push(
-            finding(Code::UrlInvalid)
-                .severity(Severity::Warn)
-                .detail("the base URL carries credentials (`user:pass@`); the gateway reads only the key")
-                .suggest(corrected(&parsed)),
-        );
+        findings.push(finding(Code::UrlInvalid).severity(Severity::Warn).detail(
+            "the base URL carries credentials (`user:pass@`); the gateway reads only the key",
+        ));
+        let _ = fixed.set_username("");
+        let _ = fixed.set_password(None);
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         let part = if parsed.query().is_some() {
@@ -127,50 +130,36 @@ pub fn check(raw: &str) -> UrlVerdict {
         } else {
             "a fragment (`#...`)"
         };
-        findings.push(
-            finding(Code::UrlInvalid)
-                .detail(format!(
-                    "the base URL carries {part}; SDKs append paths after it"
-                ))
-                .suggest(corrected(&parsed)),
-        );
+        findings.push(finding(Code::UrlInvalid).detail(format!(
+            "the base URL carries {part}; SDKs append paths after it"
+        )));
+        fixed.set_query(None);
+        fixed.set_fragment(None);
     }
 
     let path = parsed.path();
     match kind {
-        HostKind::KnownWrong if MARKETING_HOSTS.contains(&host_name.as_str()) => {
-            let dashboard = path == "/api" || path.starts_with("/api/");
-            let code = if dashboard {
+        HostKind::KnownWrong => {
+            let code = if NO_SUCH_HOSTS.contains(&host_name.as_str()) {
+                Code::UrlNoSuchHost
+            } else if path == "/api" || path.starts_with("/api/") {
                 Code::UrlDashboardApi
             } else {
                 Code::UrlMarketingSite
             };
-            findings.push(
-                finding(code)
-                    .detail(format!("`{host_name}{path}` is not the inference API"))
-                    .evidence("host", host_name.clone())
-                    .suggest(CANONICAL_BASE_URL),
-            );
-            return UrlVerdict {
-                findings,
-                parsed: Some(parsed),
-                host: kind,
+            let detail = if code == Code::UrlNoSuchHost {
+                format!("`{host_name}` does not exist; the API is at `{GATEWAY_HOST}`")
+            } else {
+                format!("`{host_name}{path}` is not the inference API")
             };
-        }
-        HostKind::KnownWrong => {
-            findings.push(
-                finding(Code::UrlNoSuchHost)
-                    .detail(format!(
-                        "`{host_name}` does not exist; the API is at `{GATEWAY_HOST}`"
-                    ))
-                    .evidence("host", host_name.clone())
-                    .suggest(CANONICAL_BASE_URL),
-            );
-            return UrlVerdict {
+            findings.push(finding(code).detail(detail).evidence("host", host_name));
+            let usable_kind = if usable { kind } else { HostKind::Unparsed };
+            return finish(
                 findings,
-                parsed: Some(parsed),
-                host: kind,
-            };
+                Some(parsed),
+                usable_kind,
+                CANONICAL_BASE_URL.to_owned(),
+            );
         }
         HostKind::Other | HostKind::Loopback => {
             findings.push(
@@ -183,40 +172,25 @@ pub fn check(raw: &str) -> UrlVerdict {
     }
 
     if parsed.scheme() == "http" && kind != HostKind::Loopback {
-        let mut https = parsed.clone();
-        let _ = https.set_scheme("https");
-        findings.push(
-            finding(Code::UrlNotHttps)
-                .detail(format!(
-                    "`http://{host_name}` would send the key unencrypted"
-                ))
-                .suggest(corrected(&https)),
-        );
+        findings.push(finding(Code::UrlNotHttps).detail(format!(
+            "`http://{host_name}` would send the key unencrypted"
+        )));
+        let _ = fixed.set_scheme("https");
     }
 
     let trimmed_path = path.trim_end_matches('/');
     let lower = trimmed_path.to_ascii_lowercase();
-    let endpoint = ENDPOINTS.iter().find(|e| lower.ends_with(*e)).copied();
-    let base_path = match endpoint {
-        Some(e) => {
-            let base = &trimmed_path[..trimmed_path.len() - e.len()];
-            let mut fixed = parsed.clone();
-            fixed.set_path(if base.is_empty() { "/v1" } else { base });
-            findings.push(
-                finding(Code::UrlEndpointPath)
-                    .detail(format!(
-                        "the base URL ends in `{}`",
-                        &trimmed_path[trimmed_path.len() - e.len()..]
-                    ))
-                    .suggest(corrected(&fixed)),
-            );
-            base
-        }
-        None => trimmed_path,
-    };
+    let mut base_path = trimmed_path;
+    if let Some(e) = ENDPOINTS.iter().find(|e| lower.ends_with(*e)) {
+        let cut = trimmed_path.len() - e.len();
+        findings.push(
+            finding(Code::UrlEndpointPath)
+                .detail(format!("the base URL ends in `{}`", &trimmed_path[cut..])),
+        );
+        base_path = &trimmed_path[..cut];
+    }
 
-    let ends_in_v1 = base_path.ends_with("/v1");
-    if endpoint.is_none() && !ends_in_v1 {
+    if !base_path.ends_with("/v1") {
         let case_only = base_path.to_ascii_lowercase().ends_with("/v1");
         let detail = if case_only {
             format!("the path `{path}` has `/V1` in capitals; paths are case-sensitive")
@@ -225,35 +199,43 @@ pub fn check(raw: &str) -> UrlVerdict {
         } else {
             format!("the path `{path}` does not end in `/v1`")
         };
-        let mut fixed = parsed.clone();
-        let new_path = if case_only {
-            format!("{}/v1", &base_path[..base_path.len() - 3])
-        } else {
-            format!("{base_path}/v1")
-        };
-        fixed.set_path(&new_path);
-        let mut f = finding(Code::UrlMissingV1)
-            .detail(detail)
-            .suggest(corrected(&fixed));
+        let mut f = finding(Code::UrlMissingV1).detail(detail);
         // LiteLLM serves its routes with and without `/v1`; only TensorLoop's own host documents it.
         if kind != HostKind::Gateway && !case_only {
             f = f.severity(Severity::Warn);
         }
         findings.push(f);
+        let stem = if case_only {
+            &base_path[..base_path.len() - 3]
+        } else {
+            base_path
+        };
+        fixed.set_path(&format!("{stem}/v1"));
+    } else {
+        fixed.set_path(base_path);
     }
 
-    UrlVerdict {
-        findings,
-        parsed: Some(parsed),
-        host: kind,
-    }
+    let kind = if usable { kind } else { HostKind::Unparsed };
+    let suggestion = fixed.as_str().trim_end_matches('/').to_owned();
+    finish(findings, usable.then_some(parsed), kind, suggestion)
 }
 
-fn unparsed(findings: Vec<Finding>) -> UrlVerdict {
+/// Attach the corrected URL to every finding that asks for a change.
+fn finish(
+    mut findings: Vec<Finding>,
+    parsed: Option<Url>,
+    host: HostKind,
+    fixed: String,
+) -> UrlVerdict {
+    if !fixed.is_empty() {
+        for f in findings.iter_mut().filter(|f| f.severity != Severity::Info) {
+            f.suggestion = Some(fixed.clone());
+        }
+    }
     UrlVerdict {
         findings,
-        parsed: None,
-        host: HostKind::Unparsed,
+        parsed,
+        host,
     }
 }
 
@@ -268,16 +250,6 @@ fn classify_host(host: &Host<&str>) -> HostKind {
         Host::Ipv6(ip) if IpAddr::V6(*ip).is_loopback() => HostKind::Loopback,
         _ => HostKind::Other,
     }
-}
-
-/// The URL with its credentials, query and fragment removed: the form a base URL should take.
-fn corrected(url: &Url) -> String {
-    let mut u = url.clone();
-    let _ = u.set_username("");
-    let _ = u.set_password(None);
-    u.set_query(None);
-    u.set_fragment(None);
-    u.as_str().trim_end_matches('/').to_owned()
 }
 
 /// Whether plain http may carry the key to this URL's host (only loopback).
@@ -431,6 +403,12 @@ mod tests {
     #[test]
     fn invalid() {
         assert_eq!(codes("litellm.tensorloop.tech/v1"), [("url.invalid", FAIL)]);
+        assert_eq!(check("litellm.tensorloop.tech/v1").host, HostKind::Unparsed);
+        assert!(check("litellm.tensorloop.tech/v1").parsed.is_none());
+        assert_eq!(
+            codes("litellm.tensorloop.tech"),
+            [("url.invalid", FAIL), ("url.missing_v1", FAIL)]
+        );
         assert_eq!(
             suggestion("litellm.tensorloop.tech/v1", Code::UrlInvalid),
             CANONICAL_BASE_URL

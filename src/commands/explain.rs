@@ -54,10 +54,12 @@ fn nearest(name: &str) -> Vec<Code> {
             let full = c.as_str();
             let part = full.split_once('.').map_or(full, |(_, p)| p);
             let asked_part = name.split_once('.').map_or(name, |(_, p)| p);
-            (
-                edit_distance(name, full).min(edit_distance(asked_part, part) + 1),
-                *c,
-            )
+            let distance = if full.starts_with(name) {
+                0
+            } else {
+                edit_distance(name, full).min(edit_distance(asked_part, part) + 1)
+            };
+            (distance, *c)
         })
         .collect();
     scored.sort();
@@ -87,5 +89,6 @@ mod tests {
         assert_eq!(nearest("key.mising")[0], Code::KeyMissing);
         assert_eq!(nearest("expired_key")[0], Code::AuthExpiredKey);
         assert_eq!(nearest("budget.exceeded")[0], Code::BudgetExhausted);
+        assert_eq!(nearest("auth.expired")[0], Code::AuthExpiredKey);
     }
 }

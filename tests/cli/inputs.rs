@@ -1,0 +1,116 @@
+use crate::{outcome, tempdir, tlcheck};
+
+const KEY_A: &str = "sk-first-key-aaaaaaaa1111";
+const KEY_B: &str = "sk-second-key-bbbbbbb2222";
+
+#[test]
+fn key_conflict_names_winner_and_shadowed() {
+    let dir = tempdir();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "--format", "json"])
+            .env("TENSORLOOP_KEY", KEY_A)
+            .env("OPENAI_API_KEY", KEY_B),
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains(KEY_A) && !stdout.contains(KEY_B));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["target"]["key"]["source"]["name"], "TENSORLOOP_KEY");
+    assert_eq!(doc["target"]["key"]["fingerprint"], "sk-…1111");
+    assert_eq!(
+        doc["target"]["key"]["shadowed"][0]["name"],
+        "OPENAI_API_KEY"
+    );
+    assert_eq!(doc["target"]["key"]["shadowed"][0]["shown"], "sk-…2222");
+    assert_eq!(doc["findings"][0]["code"], "key.conflict");
+}
+
+#[test]
+fn dotenv_is_read_after_the_environment() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("TENSORLOOP_KEY=\"{KEY_B}\"\nTENSORLOOP_BASE_URL=https://api.tensorloop.tech/v1\n"),
+    )
+    .unwrap();
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["header", "--format", "json"]));
+    assert_eq!(code, 0, "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["target"]["key"]["source"]["kind"], "dot_env");
+    assert_eq!(doc["target"]["key"]["fingerprint"], "sk-…2222");
+
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).arg("url"));
+    assert_eq!(code, 10, "{stdout}");
+    assert!(stdout.contains("TENSORLOOP_BASE_URL in ./.env"), "{stdout}");
+
+    // The environment wins over the file.
+    let (_, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "--format", "json"])
+            .env("OPENAI_API_KEY", KEY_A),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["target"]["key"]["source"]["name"], "OPENAI_API_KEY");
+}
+
+#[test]
+fn key_file_wins_and_its_trailing_newline_is_fine() {
+    let dir = tempdir();
+    let path = dir.path().join("key.txt");
+    std::fs::write(&path, format!("{KEY_A}\n")).unwrap();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "--key-file"])
+            .arg(&path)
+            .env("TENSORLOOP_KEY", KEY_A),
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("from key file"), "{stdout}");
+    assert!(
+        !stdout.contains("key.conflict"),
+        "same key twice is no conflict: {stdout}"
+    );
+}
+
+#[test]
+fn unreadable_key_file_is_a_usage_error() {
+    let dir = tempdir();
+    let (code, stdout, stderr) =
+        outcome(tlcheck(dir.path()).args(["header", "--key-file", "missing.txt"]));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("error: cannot read key file missing.txt:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn key_on_the_command_line_is_flagged_and_never_printed() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(tlcheck(dir.path()).args(["header", "--key", KEY_A]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("key.on_argv"), "{stdout}");
+    assert!(!stdout.contains(KEY_A) && !stderr.contains(KEY_A));
+}
+
+#[test]
+fn key_and_key_file_together_is_a_usage_error() {
+    let dir = tempdir();
+    let (code, _, stderr) =
+        outcome(tlcheck(dir.path()).args(["header", "--key", KEY_A, "--key-file", "k"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn model_flag_beats_environment() {
+    // The model has no rule of its own yet; provenance still shows in JSON for commands that use it.
+    let dir = tempdir();
+    let (code, _, _) = outcome(
+        tlcheck(dir.path())
+            .args(["url", "--model", "gpt-4o"])
+            .env("TENSORLOOP_MODEL", "x"),
+    );
+    assert_eq!(code, 0);
+}

@@ -1,0 +1,164 @@
+//! The JSON contract: one document on stdout, every field known, exit_code equal to the real one.
+
+use crate::{outcome, tempdir, tlcheck};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Document {
+    schema_version: u32,
+    tool: Tool,
+    command: String,
+    target: Target,
+    checks: Vec<Check>,
+    findings: Vec<Finding>,
+    summary: Summary,
+    exit_code: i32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Tool {
+    name: String,
+    version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Target {
+    base_url: Option<Value>,
+    key: Option<Key>,
+    model: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Value {
+    value: String,
+    source: Source,
+    shadowed: Vec<Shadowed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Key {
+    fingerprint: String,
+    sha256: String,
+    source: Source,
+    shadowed: Vec<Shadowed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Source {
+    kind: String,
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Shadowed {
+    kind: String,
+    name: String,
+    same_value: bool,
+    shown: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Check {
+    id: String,
+    title: String,
+    status: String,
+    duration_ms: f64,
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Finding {
+    code: String,
+    severity: String,
+    layer: String,
+    check: String,
+    title: String,
+    detail: Option<String>,
+    fix: String,
+    suggestion: Option<String>,
+    evidence: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Summary {
+    fail: usize,
+    warn: usize,
+    info: usize,
+    failing_layer: Option<String>,
+}
+
+fn parse(args: &[&str], env: &[(&str, &str)]) -> (i32, Document) {
+    let dir = tempdir();
+    let mut cmd = tlcheck(dir.path());
+    cmd.args(args).arg("--format").arg("json");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let (code, stdout, stderr) = outcome(&mut cmd);
+    assert_eq!(stderr, "", "nothing on stderr in JSON mode");
+    let doc: Document = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (code, doc)
+}
+
+#[test]
+fn every_document_matches_the_schema_and_its_exit_code() {
+    let cases: [(&[&str], &[(&str, &str)]); 6] = [
+        (&["url", "https://litellm.tensorloop.tech/v1"], &[]),
+        (&["url", "https://tensorloop.tech/api/x?y"], &[]),
+        (&["header", "BEARER sk-abcdefghijklmnopq"], &[]),
+        (&["header", "bearer sk-abcdefghijklmnopq", "--strict"], &[]),
+        (
+            &["header"],
+            &[
+                ("TENSORLOOP_KEY", "sk-aaaaaaaaaaaaaaaa"),
+                ("OPENAI_API_KEY", "x"),
+            ],
+        ),
+        (&["header"], &[]),
+    ];
+    let expected = [0, 10, 10, 3, 0, 10];
+    for ((args, env), want) in cases.iter().zip(expected) {
+        let (code, doc) = parse(args, env);
+        assert_eq!(code, want, "{args:?}");
+        assert_eq!(doc.exit_code, code, "{args:?}");
+        assert_eq!(doc.schema_version, 1);
+        assert_eq!(doc.tool.name, "tlcheck");
+        assert!(!doc.checks.is_empty());
+        for f in &doc.findings {
+            assert!(["fail", "warn", "info"].contains(&f.severity.as_str()));
+            assert!(!f.fix.is_empty());
+        }
+    }
+}
+
+#[test]
+fn the_key_appears_only_as_a_fingerprint() {
+    let key = "sk-json-fingerprint-test-9876";
+    let (_, doc) = parse(&["header"], &[("TENSORLOOP_KEY", key)]);
+    let k = doc.target.key.unwrap();
+    assert_eq!(k.fingerprint, "sk-…9876");
+    assert_eq!(
+        k.sha256,
+        "b26b828a35f3bc9b52c6a852d6d4e9c49267cb74d2cb1b64bc23ccc48940f405"
+    );
+}
