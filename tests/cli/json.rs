@@ -122,7 +122,8 @@ fn parse(args: &[&str], env: &[(&str, &str)]) -> (i32, Document) {
 
 #[test]
 fn every_document_matches_the_schema_and_its_exit_code() {
-    let cases: [(&[&str], &[(&str, &str)]); 6] = [
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let cases: [Case; 6] = [
         (&["url", "https://litellm.tensorloop.tech/v1"], &[]),
         (&["url", "https://tensorloop.tech/api/x?y"], &[]),
         (&["header", "BEARER sk-abcdefghijklmnopq"], &[]),
