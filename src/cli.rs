@@ -78,7 +78,7 @@ pub struct InputFlags {
     pub key_file: Option<PathBuf>,
 
     /// The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file
-    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    #[arg(long, global = true, value_name = "KEY")]
     pub key: Option<String>,
 }
 

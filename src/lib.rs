@@ -3,14 +3,17 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod classify;
 pub mod cli;
 mod commands;
 pub mod inputs;
+pub mod net;
 pub mod output;
 pub mod redact;
 pub mod render;
 pub mod report;
 pub mod secret;
+pub mod time;
 
 pub use commands::run;
 

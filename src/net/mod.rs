@@ -1,0 +1,423 @@
+//! The HTTP layer: one client per run, timed DNS, a deadline on every request, redirects never
+//! followed, bodies read up to a cap, and transport failures told apart (DNS, connect, TLS, proxy,
+//! timeout).
+
+pub mod proxy;
+
+use crate::secret::ApiKey;
+use proxy::ProxyDecision;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// The most of a response body tlcheck reads; the rest is left unread.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// One answered request, as plain data.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    pub method: &'static str,
+    pub url: String,
+    /// When the request started, Unix seconds (UTC).
+    pub started_unix: i64,
+    pub status: u16,
+    /// Header names in lowercase, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// True when the body was longer than [`MAX_BODY_BYTES`].
+    pub body_truncated: bool,
+    pub time_to_headers: Duration,
+    pub elapsed: Duration,
+}
+
+impl Exchange {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The gateway's id for this call (`x-litellm-call-id`), to quote to support.
+    pub fn call_id(&self) -> Option<&str> {
+        self.header("x-litellm-call-id")
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    pub fn response(&self) -> crate::classify::Response<'_> {
+        crate::classify::Response {
+            status: self.status,
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+}
+
+/// Why a request got no HTTP answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportKind {
+    Dns,
+    Connect,
+    Tls,
+    Proxy,
+    Timeout,
+    Other,
+}
+
+/// A request that failed below HTTP, with the reason in plain words.
+#[derive(Clone, Debug)]
+pub struct TransportFailure {
+    pub kind: TransportKind,
+    pub detail: String,
+    pub elapsed: Duration,
+}
+
+/// A request tlcheck makes.
+pub struct Request<'a> {
+    pub method: &'static str,
+    pub url: Url,
+    /// The key to send as `Authorization: Bearer …`, if this request carries it.
+    pub key: Option<&'a ApiKey>,
+    pub json: Option<serde_json::Value>,
+}
+
+/// The HTTP client for one run.
+pub struct Http {
+    client: reqwest::Client,
+    resolver: Arc<TimedResolver>,
+    timeout: Duration,
+    via_proxy: bool,
+}
+
+impl Http {
+    /// Build a client that never follows redirects, uses exactly the proxy `proxy` says, and
+    /// gives every request `timeout` from connect to the last body byte.
+    pub fn new(timeout: Duration, proxy: &ProxyDecision) -> anyhow::Result<Http> {
+        let resolver = Arc::new(TimedResolver::new(timeout));
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("tlcheck/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .dns_resolver(SharedResolver(resolver.clone()));
+        let via_proxy = if let ProxyDecision::Use(choice) = proxy {
+            let p = reqwest::Proxy::all(&choice.url).map_err(|e| {
+                crate::UsageError(format!(
+                    "{} is not a usable proxy URL ({}): {e}",
+                    choice.variable,
+                    choice.shown()
+                ))
+            })?;
+            builder = builder.proxy(p);
+            true
+        } else {
+            false
+        };
+        let client = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot set up the HTTP client: {e}"))?;
+        Ok(Http {
+            client,
+            resolver,
+            timeout,
+            via_proxy,
+        })
+    }
+
+    pub fn resolver(&self) -> &TimedResolver {
+        &self.resolver
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Send a request and read its answer (up to [`MAX_BODY_BYTES`] of body).
+    pub async fn send(&self, req: Request<'_>) -> Result<Exchange, TransportFailure> {
+        let started = Instant::now();
+        let started_unix = crate::time::now_unix();
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).expect("static method");
+        let mut builder = self.client.request(method, req.url.clone());
+        if let Some(key) = req.key {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", key.normalized()))
+                .map_err(|_| TransportFailure {
+                    kind: TransportKind::Other,
+                    detail: "the key contains characters that cannot be sent in a header".into(),
+                    elapsed: started.elapsed(),
+                })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(json) = &req.json {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(json.to_string());
+        }
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| self.failure(&e, started))?;
+        let time_to_headers = started.elapsed();
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        let mut body_truncated = false;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = MAX_BODY_BYTES - body.len();
+                    if chunk.len() > room {
+                        body.extend_from_slice(&chunk[..room]);
+                        body_truncated = true;
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(self.failure(&e, started)),
+            }
+        }
+        Ok(Exchange {
+            method: req.method,
+            url: req.url.to_string(),
+            started_unix,
+            status,
+            headers,
+            body,
+            body_truncated,
+            time_to_headers,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn failure(&self, e: &reqwest::Error, started: Instant) -> TransportFailure {
+        let (kind, detail) = explain_error(e, self.via_proxy);
+        TransportFailure {
+            kind,
+            detail,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// Tell a reqwest error's cause apart and say it in plain words.
+fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String) {
+    let mut chain: Vec<&(dyn StdError + 'static)> = vec![e];
+    let mut current: &(dyn StdError + 'static) = e;
+    while let Some(next) = current.source() {
+        chain.push(next);
+        current = next;
+    }
+    let innermost = chain.last().map(|e| e.to_string()).unwrap_or_default();
+    if e.is_timeout()
+        || chain
+            .iter()
+            .any(|c| c.downcast_ref::<tokio::time::error::Elapsed>().is_some())
+    {
+        return (
+            TransportKind::Timeout,
+            "no answer before the deadline".to_owned(),
+        );
+    }
+    if let Some(dns) = chain.iter().find_map(|c| c.downcast_ref::<DnsFailure>()) {
+        return (TransportKind::Dns, dns.to_string());
+    }
+    let texts: Vec<String> = chain
+        .iter()
+        .map(|c| c.to_string().to_ascii_lowercase())
+        .collect();
+    if let Some(tls) = texts.iter().find_map(|t| tls_problem(t)) {
+        return (TransportKind::Tls, tls);
+    }
+    if texts
+        .iter()
+        .any(|t| t.contains("tunnel") || t.contains("proxy"))
+    {
+        return (
+            TransportKind::Proxy,
+            format!("the proxy refused or failed: {innermost}"),
+        );
+    }
+    let io_kind = chain
+        .iter()
+        .find_map(|c| c.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    use std::io::ErrorKind as K;
+    match io_kind {
+        Some(K::TimedOut) => (
+            TransportKind::Timeout,
+            "the connection timed out".to_owned(),
+        ),
+        Some(K::ConnectionRefused) if via_proxy => (
+            TransportKind::Proxy,
+            "the proxy refused the connection".to_owned(),
+        ),
+        Some(K::ConnectionRefused) => (
+            TransportKind::Connect,
+            "connection refused: nothing listens on that port".to_owned(),
+        ),
+        Some(
+            kind @ (K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe),
+        ) => (
+            TransportKind::Connect,
+            format!("the server closed the connection ({kind})"),
+        ),
+        Some(K::NetworkUnreachable | K::HostUnreachable | K::AddrNotAvailable) => (
+            TransportKind::Connect,
+            format!("the host is unreachable: {innermost}"),
+        ),
+        _ if e.is_connect() && via_proxy => (TransportKind::Proxy, innermost),
+        _ if e.is_connect() => (TransportKind::Connect, innermost),
+        _ => (TransportKind::Other, innermost),
+    }
+}
+
+/// A TLS failure in plain words, if `text` describes one.
+fn tls_problem(text: &str) -> Option<String> {
+    let plain = if text.contains("unknownissuer") || text.contains("unknown issuer") {
+        "the certificate is signed by an authority this machine does not trust: a self-signed \
+         certificate, or a TLS-inspecting proxy whose root certificate is not installed"
+    } else if text.contains("expired") {
+        "the server's certificate has expired"
+    } else if text.contains("notvalidforname") || text.contains("not valid for name") {
+        "the certificate was issued for another host name"
+    } else if text.contains("notvalidyet") || text.contains("not valid yet") {
+        "the certificate is not valid yet: check this machine's clock"
+    } else if text.contains("revoked") {
+        "the certificate has been revoked"
+    } else if text.contains("corrupt message")
+        || text.contains("invalidcontenttype")
+        || text.contains("wrong version number")
+    {
+        "the server did not answer in TLS: is this port plain http?"
+    } else if text.contains("certificate") || text.contains("handshake") || text.contains("tls") {
+        return Some(format!("the TLS handshake failed: {text}"));
+    } else {
+        return None;
+    };
+    Some(plain.to_owned())
+}
+
+/// A host name that did not resolve.
+#[derive(Debug)]
+pub struct DnsFailure {
+    pub host: String,
+    pub reason: String,
+}
+
+impl fmt::Display for DnsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` did not resolve: {}", self.host, self.reason)
+    }
+}
+
+impl StdError for DnsFailure {}
+
+/// One DNS lookup, for the report.
+#[derive(Clone, Debug)]
+pub struct Lookup {
+    pub host: String,
+    pub elapsed: Duration,
+    pub addresses: Vec<SocketAddr>,
+}
+
+/// A resolver that times each lookup, gives up at the deadline, and remembers answers so a host
+/// is looked up once per run.
+pub struct TimedResolver {
+    timeout: Duration,
+    cache: Mutex<HashMap<String, Vec<SocketAddr>>>,
+    lookups: Mutex<Vec<Lookup>>,
+}
+
+impl TimedResolver {
+    fn new(timeout: Duration) -> Self {
+        TimedResolver {
+            timeout,
+            cache: Mutex::default(),
+            lookups: Mutex::default(),
+        }
+    }
+
+    /// Resolve `host` (port 0), timed, within the deadline.
+    pub async fn lookup(&self, host: &str) -> Result<Vec<SocketAddr>, DnsFailure> {
+        if let Some(hit) = self.cache.lock().expect("resolver cache").get(host) {
+            return Ok(hit.clone());
+        }
+        let started = Instant::now();
+        let failure = |reason: String| DnsFailure {
+            host: host.to_owned(),
+            reason,
+        };
+        let addrs: Vec<SocketAddr> =
+            match tokio::time::timeout(self.timeout, tokio::net::lookup_host((host, 0))).await {
+                Err(_) => return Err(failure(format!("no answer within {:?}", self.timeout))),
+                Ok(Err(e)) => return Err(failure(dns_reason(&e))),
+                Ok(Ok(found)) => found.collect(),
+            };
+        if addrs.is_empty() {
+            return Err(failure("the name has no addresses".into()));
+        }
+        self.cache
+            .lock()
+            .expect("resolver cache")
+            .insert(host.to_owned(), addrs.clone());
+        self.lookups.lock().expect("resolver log").push(Lookup {
+            host: host.to_owned(),
+            elapsed: started.elapsed(),
+            addresses: addrs.clone(),
+        });
+        Ok(addrs)
+    }
+
+    /// The lookups made so far.
+    pub fn lookups(&self) -> Vec<Lookup> {
+        self.lookups.lock().expect("resolver log").clone()
+    }
+}
+
+fn dns_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    if text.contains("not known") || text.contains("No address") || text.contains("not found") {
+        "no such host".to_owned()
+    } else if text.contains("Temporary failure") {
+        "the resolver is unreachable (no network, or a VPN/DNS problem)".to_owned()
+    } else {
+        text
+    }
+}
+
+/// The resolver as the HTTP client holds it: the client's lookups share the cache and the log.
+struct SharedResolver(Arc<TimedResolver>);
+
+impl reqwest::dns::Resolve for SharedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let resolver = self.0.clone();
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addrs = resolver.lookup(&host).await?;
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}

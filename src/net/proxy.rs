@@ -1,0 +1,227 @@
+//! Which proxy applies to a URL, from the standard environment variables, said in plain words.
+
+use crate::redact::mask_url_credentials;
+use std::net::IpAddr;
+use url::Url;
+
+/// The proxy tlcheck will use for a URL, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyChoice {
+    /// The variable that supplied it (`HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`…).
+    pub variable: &'static str,
+    /// The proxy URL as configured (a missing scheme means http://).
+    pub url: String,
+}
+
+impl ProxyChoice {
+    /// The proxy URL with its password masked.
+    pub fn shown(&self) -> String {
+        mask_url_credentials(&self.url).into_owned()
+    }
+
+    pub fn parsed(&self) -> Option<Url> {
+        Url::parse(&self.url).ok()
+    }
+}
+
+/// What the environment says about proxies for one URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProxyDecision {
+    None,
+    /// A proxy variable is set, but NO_PROXY exempts this host.
+    Bypassed {
+        by: &'static str,
+        entry: String,
+    },
+    Use(ProxyChoice),
+}
+
+const HTTPS_VARS: [&str; 2] = ["https_proxy", "HTTPS_PROXY"];
+const HTTP_VARS: [&str; 2] = ["http_proxy", "HTTP_PROXY"];
+const ALL_VARS: [&str; 2] = ["all_proxy", "ALL_PROXY"];
+const NO_PROXY_VARS: [&str; 2] = ["no_proxy", "NO_PROXY"];
+
+/// Decide the proxy for `url` the way curl and most SDKs do: the scheme's variable, then
+/// ALL_PROXY, unless NO_PROXY names the host (`*`, a domain and its subdomains, an IP or CIDR).
+pub fn decide(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> ProxyDecision {
+    let set = |names: &[&'static str]| {
+        names.iter().find_map(|n| {
+            env(n)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (*n, v.trim().to_owned()))
+        })
+    };
+    let scheme_vars: &[&'static str] = if url.scheme() == "https" {
+        &HTTPS_VARS
+    } else {
+        &HTTP_VARS
+    };
+    let Some((variable, value)) = set(scheme_vars).or_else(|| set(&ALL_VARS)) else {
+        return ProxyDecision::None;
+    };
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    if let Some((by, list)) = set(&NO_PROXY_VARS)
+        && let Some(entry) = list
+            .split(',')
+            .map(str::trim)
+            .find(|e| no_proxy_matches(e, host))
+    {
+        return ProxyDecision::Bypassed {
+            by,
+            entry: entry.to_owned(),
+        };
+    }
+    let url = if value.contains("://") {
+        value
+    } else {
+        format!("http://{value}")
+    };
+    ProxyDecision::Use(ProxyChoice { variable, url })
+}
+
+fn no_proxy_matches(entry: &str, host: &str) -> bool {
+    if entry.is_empty() {
+        return false;
+    }
+    if entry == "*" {
+        return true;
+    }
+    // Entries may carry a port (`host:8080`); the host part decides.
+    let entry_host = match entry.rsplit_once(':') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.contains(':') => h,
+        _ => entry,
+    };
+    let entry_host = entry_host.trim_start_matches('[').trim_end_matches(']');
+    if let (Some((net, bits)), Ok(ip)) = (entry_host.split_once('/'), host.parse::<IpAddr>()) {
+        return cidr_contains(net, bits, ip);
+    }
+    let domain = entry_host
+        .trim_start_matches("*.")
+        .trim_start_matches('.')
+        .to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+fn cidr_contains(net: &str, bits: &str, ip: IpAddr) -> bool {
+    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
+        return false;
+    };
+    match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(i)) if bits <= 32 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(n) & mask == u32::from(i) & mask
+        }
+        (IpAddr::V6(n), IpAddr::V6(i)) if bits <= 128 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(n) & mask == u128::from(i) & mask
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |n| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn scheme_variable_then_all_proxy() {
+        let e = env(&[
+            ("HTTPS_PROXY", "http://p:3128"),
+            ("ALL_PROXY", "socks5://q:1080"),
+        ]);
+        match decide(&url("https://litellm.tensorloop.tech/v1"), &e) {
+            ProxyDecision::Use(c) => assert_eq!(
+                (c.variable, c.url.as_str()),
+                ("HTTPS_PROXY", "http://p:3128")
+            ),
+            other => panic!("{other:?}"),
+        }
+        match decide(&url("http://h/v1"), &e) {
+            ProxyDecision::Use(c) => assert_eq!(c.variable, "ALL_PROXY"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(decide(&url("https://h/v1"), &env(&[])), ProxyDecision::None);
+    }
+
+    #[test]
+    fn lowercase_wins_and_scheme_defaults_to_http() {
+        let e = env(&[
+            ("https_proxy", "proxy.corp:8080"),
+            ("HTTPS_PROXY", "http://other:1"),
+        ]);
+        match decide(&url("https://h/"), &e) {
+            ProxyDecision::Use(c) => assert_eq!(
+                (c.variable, c.url.as_str()),
+                ("https_proxy", "http://proxy.corp:8080")
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_proxy_forms() {
+        let cases = [
+            ("*", "https://any.host/", true),
+            ("tensorloop.tech", "https://litellm.tensorloop.tech/", true),
+            (".tensorloop.tech", "https://litellm.tensorloop.tech/", true),
+            (
+                "litellm.tensorloop.tech:443",
+                "https://litellm.tensorloop.tech/",
+                true,
+            ),
+            ("other.tech", "https://litellm.tensorloop.tech/", false),
+            ("loop.tech", "https://litellm.tensorloop.tech/", false),
+            ("127.0.0.0/8", "http://127.0.0.1:4000/", true),
+            ("10.0.0.0/8", "http://127.0.0.1:4000/", false),
+            ("::1", "http://[::1]:4000/", true),
+        ];
+        for (entry, u, bypass) in cases {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
+                ("HTTPS_PROXY", "http://p:1"),
+                ("HTTP_PROXY", "http://p:1"),
+                ("NO_PROXY", entry),
+            ]));
+            let d = decide(&url(u), &env(pairs));
+            assert_eq!(
+                matches!(d, ProxyDecision::Bypassed { .. }),
+                bypass,
+                "{entry} {u}: {d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_are_masked_when_shown() {
+        let c = ProxyChoice {
+            variable: "HTTPS_PROXY",
+            url: "http://bob:s3cret@p:3128".into(),
+        };
+        assert_eq!(c.shown(), "http://bob:***@p:3128");
+    }
+}
