@@ -26,7 +26,9 @@ Environment:
   TENSORLOOP_BASE_URL, OPENAI_BASE_URL      the base URL
   TENSORLOOP_MODEL                          the model
   A .env file in the working directory is read for the same names (never exported).
-  NO_COLOR, CLICOLOR_FORCE                  colour, when --color is auto";
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies (lowercase forms first)
+  NO_COLOR, CLICOLOR_FORCE                  colour, when --color is auto
+  CI                                        no spinners";
 
 /// A doctor for TensorLoop API integrations: finds the first layer that fails and prints the fix.
 #[derive(Debug, Parser)]
@@ -58,6 +60,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub strict: bool,
 
+    /// Deadline for each network step, in seconds
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+
     #[command(flatten)]
     pub inputs: InputFlags,
 }
@@ -84,6 +90,48 @@ pub struct InputFlags {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe
+    #[command(after_help = "\
+Examples:
+  tlcheck doctor
+  tlcheck doctor --no-spend                  # free checks only: no billed request
+  tlcheck doctor --model gpt-4o --format json
+  TENSORLOOP_BASE_URL=http://127.0.0.1:4000/v1 tlcheck doctor")]
+    Doctor {
+        /// Skip every billed request (the chat probe)
+        #[arg(long)]
+        no_spend: bool,
+    },
+
+    /// List the models this key may use, the target marked, near misses named
+    #[command(after_help = "\
+Examples:
+  tlcheck models
+  tlcheck models --model GPT-4o-mini          # suggests the exact id")]
+    Models,
+
+    /// Send one minimal chat completion (1 output token; billed) and classify the answer
+    #[command(after_help = "\
+Examples:
+  tlcheck chat
+  tlcheck chat --model gpt-4o")]
+    Chat,
+
+    /// Classify a pasted response: raw `curl -i`/`curl -v` output, a JSON body, or an SSE transcript (offline)
+    #[command(after_help = "\
+Examples:
+  curl -si https://litellm.tensorloop.tech/v1/models -H \"Authorization: Bearer $TENSORLOOP_KEY\" | tlcheck classify
+  tlcheck classify error.json --status 429
+  pbpaste | tlcheck classify -")]
+    Classify {
+        /// File to read; stdin when absent or `-`
+        file: Option<PathBuf>,
+
+        /// The HTTP status, when the input is a bare JSON body (otherwise read from `error.code`)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..600))]
+        status: Option<u16>,
+    },
+
     /// Lint an Authorization header (offline)
     #[command(after_help = "\
 Examples:
@@ -98,16 +146,21 @@ Examples:
         value: Option<String>,
     },
 
-    /// Check a base URL against the rules (offline)
+    /// Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"
     #[command(after_help = "\
 Examples:
   tlcheck url https://litellm.tensorloop.tech/v1
   tlcheck url https://api.tensorloop.tech       # no such host, missing /v1
+  tlcheck url --offline https://tensorloop.tech  # the rules only, no network
   tlcheck url                                    # the configured base URL")]
     Url {
         /// The base URL to check. Without it, the configured one (--base-url, TENSORLOOP_BASE_URL,
         /// OPENAI_BASE_URL, .env, default).
         url: Option<String>,
+
+        /// Apply the rules only; open no connection
+        #[arg(long)]
+        offline: bool,
     },
 
     /// Explain finding codes: what causes each and how to fix it (offline)
@@ -120,6 +173,13 @@ Examples:
         /// A finding code (`auth.invalid_key`) or a family (`auth`). Without it, every code.
         code: Option<String>,
     },
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
+        _ => Err("expected a number of seconds between 0 and 3600, such as 30 or 2.5".to_owned()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -221,7 +221,9 @@ impl<T> Candidates<T> {
         let Some((source, value)) = found.next() else {
             return (None, self.empty);
         };
+        // A default is no source to report as shadowed.
         let shadowed = found
+            .filter(|(s, _)| s.kind != SourceKind::Default)
             .map(|(s, v)| Shadowed {
                 same_value: same(&value, &v),
                 shown: show(&v),

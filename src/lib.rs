@@ -9,6 +9,7 @@ mod commands;
 pub mod inputs;
 pub mod net;
 pub mod output;
+pub mod progress;
 pub mod redact;
 pub mod render;
 pub mod report;

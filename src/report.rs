@@ -135,8 +135,64 @@ pub struct Check {
     pub title: String,
     pub status: Status,
     pub duration: Duration,
-    /// One line on what the check saw when it passed, or why it was skipped.
+    /// One line on what the check saw, or why it was skipped.
     pub note: Option<String>,
+    /// What the check measured or read, in display order (latency, limits, model ids…).
+    pub facts: Vec<(&'static str, String)>,
+}
+
+/// One HTTP request tlcheck made, for the report's list of calls to find on the Activity page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestRecord {
+    pub check: &'static str,
+    pub method: &'static str,
+    pub url: String,
+    /// When it started, Unix seconds (UTC).
+    pub started_unix: i64,
+    pub status: Option<u16>,
+    /// The gateway's call id (`x-litellm-call-id`).
+    pub call_id: Option<String>,
+    pub elapsed: Duration,
+}
+
+/// What a check produced: findings, a note, facts, and the requests it made.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub note: Option<String>,
+    pub facts: Vec<(&'static str, String)>,
+    pub requests: Vec<RequestRecord>,
+    /// Set when the check did not run; the reason.
+    pub skipped: Option<String>,
+}
+
+impl Outcome {
+    pub fn findings(findings: Vec<Finding>) -> Self {
+        Outcome {
+            findings,
+            ..Default::default()
+        }
+    }
+
+    pub fn skip(why: impl Into<String>) -> Self {
+        Outcome {
+            skipped: Some(why.into()),
+            ..Default::default()
+        }
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn fact(&mut self, name: &'static str, value: impl Into<String>) {
+        self.facts.push((name, value.into()));
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
 }
 
 /// Everything a run found. Renderers only read it.
@@ -147,6 +203,10 @@ pub struct Report {
     pub target: Target,
     pub checks: Vec<Check>,
     pub findings: Vec<Finding>,
+    /// Every HTTP request made, in the order the checks were recorded.
+    pub requests: Vec<RequestRecord>,
+    /// Lines the reader should see before the checks (the URL doctor continued against, say).
+    pub notices: Vec<String>,
     pub strict: bool,
 }
 
@@ -157,38 +217,32 @@ impl Report {
             target,
             checks: Vec::new(),
             findings: Vec::new(),
+            requests: Vec::new(),
+            notices: Vec::new(),
             strict,
         }
     }
 
-    /// Record a check that ran, with the findings it produced; its status follows from them.
-    pub fn record(
-        &mut self,
-        id: &'static str,
-        title: impl Into<String>,
-        duration: Duration,
-        findings: Vec<Finding>,
-        note: Option<String>,
-    ) {
-        let status = Status::from_findings(&findings);
+    /// Record a check with what it produced; its status follows from its findings.
+    pub fn record(&mut self, id: &'static str, title: impl Into<String>, duration: Duration, outcome: Outcome) {
+        let status = match &outcome.skipped {
+            Some(_) => Status::Skip,
+            None => Status::from_findings(&outcome.findings),
+        };
         self.checks.push(Check {
             id,
             title: title.into(),
             status,
             duration,
-            note,
+            note: outcome.skipped.or(outcome.note),
+            facts: outcome.facts,
         });
-        self.findings.extend(findings);
+        self.findings.extend(outcome.findings);
+        self.requests.extend(outcome.requests);
     }
 
     pub fn skip(&mut self, id: &'static str, title: impl Into<String>, why: impl Into<String>) {
-        self.checks.push(Check {
-            id,
-            title: title.into(),
-            status: Status::Skip,
-            duration: Duration::ZERO,
-            note: Some(why.into()),
-        });
+        self.record(id, title, Duration::ZERO, Outcome::skip(why));
     }
 
     pub fn findings_of(&self, check: &str) -> impl Iterator<Item = &Finding> {
@@ -235,7 +289,7 @@ mod tests {
             .iter()
             .map(|(c, s)| Finding::new(*c, "t").severity(*s))
             .collect();
-        r.record("t", "test", Duration::ZERO, fs, None);
+        r.record("t", "test", Duration::ZERO, Outcome::findings(fs));
         r
     }
 

@@ -5,7 +5,7 @@ use crate::UsageError;
 use crate::checks::{header, ids, key};
 use crate::inputs::{Source, SourceKind, Sourced};
 use crate::redact::Redactor;
-use crate::report::Report;
+use crate::report::{Outcome, Report};
 use crate::secret::ApiKey;
 use anyhow::Context as _;
 use std::io::Read;
@@ -31,7 +31,9 @@ pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
         });
         report.target.key = target.key;
         report.target.empty_key_sources = target.empty_key_sources;
-        report.record(ids::KEY, "API key", started.elapsed(), findings, note);
+        let mut outcome = Outcome::findings(findings);
+        outcome.note = note;
+        report.record(ids::KEY, "API key", started.elapsed(), outcome);
         return ctx.finish(&report, redactor);
     };
 
@@ -62,8 +64,7 @@ pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
         ids::HEADER,
         "Authorization header",
         elapsed,
-        lint.findings,
-        Some(note),
+        Outcome::findings(lint.findings).note(note),
     );
     ctx.finish(&report, redactor)
 }

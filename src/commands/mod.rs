@@ -1,7 +1,9 @@
 //! Subcommand dispatch: turns parsed arguments into a report (or catalog text) and an exit code.
 
+mod classify;
 mod explain;
 mod header;
+mod live;
 mod url;
 
 use crate::cli::{Cli, Command, Format, GlobalArgs};
@@ -15,6 +17,8 @@ use crate::report::Report;
 pub(crate) struct Context {
     pub format: Format,
     pub strict: bool,
+    /// Deadline for each network step, in seconds.
+    pub timeout: f64,
     pub inputs: InputArgs,
 }
 
@@ -24,6 +28,7 @@ impl Context {
         Context {
             format: global.format,
             strict: global.strict,
+            timeout: global.timeout,
             inputs: InputArgs {
                 key: f.key,
                 key_file: f.key_file,
@@ -58,9 +63,31 @@ impl Context {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
     let ctx = Context::new(cli.global);
+    let everything = live::Plan {
+        key: true,
+        health: true,
+        models: true,
+        key_info: true,
+        chat: true,
+        no_spend: false,
+    };
     match cli.command {
+        Command::Doctor { no_spend } => live::run(&ctx, "doctor", live::Plan { no_spend, ..everything }, None),
+        Command::Models => live::run(
+            &ctx,
+            "models",
+            live::Plan { health: false, key_info: false, chat: false, ..everything },
+            None,
+        ),
+        Command::Chat => live::run(
+            &ctx,
+            "chat",
+            live::Plan { health: false, models: false, key_info: false, ..everything },
+            None,
+        ),
+        Command::Classify { file, status } => classify::run(&ctx, file, status),
         Command::Header { value } => header::run(&ctx, value),
-        Command::Url { url } => url::run(&ctx, url),
+        Command::Url { url, offline } => url::run(&ctx, url, offline),
         Command::Explain { code } => explain::run(&ctx, code),
     }
 }

@@ -1,20 +1,34 @@
-//! `tlcheck url [URL]`: the base-URL rules, on an argument or the configured base URL.
+//! `tlcheck url [URL]`: the base-URL rules, then (unless `--offline`) DNS, connect and "is this
+//! the gateway?" without the key.
 
 use super::Context;
+use super::live::{self, Plan};
 use crate::checks::ids;
-use crate::checks::url::{self, HostKind};
+use crate::checks::url;
 use crate::inputs::{Source, SourceKind, Sourced};
 use crate::redact::Redactor;
-use crate::report::Report;
+use crate::report::{Outcome, Report};
 use std::time::Instant;
 
-pub(super) fn run(ctx: &Context, arg: Option<String>) -> anyhow::Result<u8> {
-    let base_url = match arg {
-        Some(u) => Sourced {
-            value: u,
-            source: Source::new(SourceKind::Argument, "URL"),
-            shadowed: Vec::new(),
-        },
+pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::Result<u8> {
+    let from_arg = arg.map(|u| Sourced {
+        value: u,
+        source: Source::new(SourceKind::Argument, "URL"),
+        shadowed: Vec::new(),
+    });
+    if !offline {
+        let plan = Plan {
+            key: false,
+            health: true,
+            models: false,
+            key_info: false,
+            chat: false,
+            no_spend: true,
+        };
+        return live::run(ctx, "url", plan, from_arg);
+    }
+    let base_url = match from_arg {
+        Some(u) => u,
         None => ctx
             .resolve_target()?
             .base_url
@@ -22,19 +36,11 @@ pub(super) fn run(ctx: &Context, arg: Option<String>) -> anyhow::Result<u8> {
     };
     let started = Instant::now();
     let verdict = url::check(&base_url.value);
-    let note = match verdict.host {
-        HostKind::Gateway => Some("the TensorLoop gateway".to_owned()),
-        HostKind::Loopback => Some("a gateway on this machine".to_owned()),
-        _ => None,
-    };
+    let note = live::url_note(&verdict);
     let mut report = Report::new("url", Default::default(), ctx.strict);
     report.target.base_url = Some(base_url);
-    report.record(
-        ids::URL,
-        "Base URL rules",
-        started.elapsed(),
-        verdict.findings,
-        note,
-    );
+    let mut outcome = Outcome::findings(verdict.findings);
+    outcome.note = note;
+    report.record(ids::URL, "Base URL", started.elapsed(), outcome);
     ctx.finish(&report, Redactor::new())
 }

@@ -31,6 +31,7 @@ fn severity_symbol(severity: Severity) -> ColoredString {
 pub fn report(report: &Report) -> String {
     let mut out = String::new();
     target(&mut out, report);
+    notices(&mut out, &report.notices);
     checks(&mut out, &report.checks);
     findings(&mut out, &report.findings);
     verdict(&mut out, report);
@@ -102,8 +103,26 @@ fn checks(out: &mut String, checks: &[Check]) {
             let _ = write!(out, "  {}", format!("{ms:.0} ms").dimmed());
         }
         out.push('\n');
+        let fact_width = c.facts.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        for (name, value) in &c.facts {
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                format!("{name:<fact_width$}").dimmed(),
+                wrap(value, WIDTH, 7 + fact_width)
+            );
+        }
     }
     out.push('\n');
+}
+
+fn notices(out: &mut String, notices: &[String]) {
+    for n in notices {
+        let _ = writeln!(out, "{} {}", "!".yellow().bold(), wrap(n, WIDTH, 2));
+    }
+    if !notices.is_empty() {
+        out.push('\n');
+    }
 }
 
 fn findings(out: &mut String, findings: &[Finding]) {

@@ -24,8 +24,10 @@ struct Document<'a> {
     tool: Tool,
     command: &'a str,
     target: TargetDoc<'a>,
+    notices: &'a [String],
     checks: Vec<CheckDoc<'a>>,
     findings: Vec<FindingDoc<'a>>,
+    requests: Vec<RequestDoc<'a>>,
     summary: Summary,
     exit_code: u8,
 }
@@ -59,6 +61,32 @@ struct CheckDoc<'a> {
     status: Status,
     duration_ms: f64,
     note: Option<&'a str>,
+    facts: Facts<'a>,
+}
+
+/// Facts as an object, in the order the check gave them.
+struct Facts<'a>(&'a [(&'static str, String)]);
+
+impl Serialize for Facts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct RequestDoc<'a> {
+    check: &'a str,
+    method: &'a str,
+    url: &'a str,
+    started_utc: String,
+    status: Option<u16>,
+    call_id: Option<&'a str>,
+    duration_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -97,6 +125,7 @@ pub fn report(report: &Report) -> String {
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
         command: report.command,
+        notices: &report.notices,
         target: TargetDoc {
             base_url: t.base_url.as_ref().map(value_doc),
             key: t.key.as_ref().map(|k| {
@@ -117,8 +146,9 @@ pub fn report(report: &Report) -> String {
                 id: c.id,
                 title: &c.title,
                 status: c.status,
-                duration_ms: (c.duration.as_secs_f64() * 1e6).round() / 1e3,
+                duration_ms: millis(c.duration),
                 note: c.note.as_deref(),
+                facts: Facts(&c.facts),
             })
             .collect(),
         findings: report
@@ -137,6 +167,19 @@ pub fn report(report: &Report) -> String {
                     suggestion: f.suggestion.as_deref(),
                     evidence: &f.evidence,
                 }
+            })
+            .collect(),
+        requests: report
+            .requests
+            .iter()
+            .map(|r| RequestDoc {
+                check: r.check,
+                method: r.method,
+                url: &r.url,
+                started_utc: crate::time::format_utc(r.started_unix),
+                status: r.status,
+                call_id: r.call_id.as_deref(),
+                duration_ms: millis(r.elapsed),
             })
             .collect(),
         summary: Summary {
@@ -194,6 +237,11 @@ pub fn catalog(codes: &[Code]) -> String {
         exit_code: 0,
     };
     to_string(&doc)
+}
+
+/// Milliseconds with microsecond precision.
+fn millis(d: std::time::Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
 fn to_string(doc: &impl Serialize) -> String {

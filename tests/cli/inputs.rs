@@ -39,7 +39,7 @@ fn dotenv_is_read_after_the_environment() {
     assert_eq!(doc["target"]["key"]["source"]["kind"], "dot_env");
     assert_eq!(doc["target"]["key"]["fingerprint"], "sk-…2222");
 
-    let (code, stdout, _) = outcome(tlcheck(dir.path()).arg("url"));
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["url", "--offline"]));
     assert_eq!(code, 10, "{stdout}");
     assert!(stdout.contains("TENSORLOOP_BASE_URL in ./.env"), "{stdout}");
 
@@ -109,7 +109,7 @@ fn model_flag_beats_environment() {
     let dir = tempdir();
     let (code, _, _) = outcome(
         tlcheck(dir.path())
-            .args(["url", "--model", "gpt-4o"])
+            .args(["url", "--offline", "--model", "gpt-4o"])
             .env("TENSORLOOP_MODEL", "x"),
     );
     assert_eq!(code, 0);

@@ -10,9 +10,11 @@ struct Document {
     schema_version: u32,
     tool: Tool,
     command: String,
+    notices: Vec<String>,
     target: Target,
     checks: Vec<Check>,
     findings: Vec<Finding>,
+    requests: Vec<RequestRecord>,
     summary: Summary,
     exit_code: i32,
 }
@@ -80,6 +82,20 @@ struct Check {
     status: String,
     duration_ms: f64,
     note: Option<String>,
+    facts: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RequestRecord {
+    check: String,
+    method: String,
+    url: String,
+    started_utc: String,
+    status: Option<u16>,
+    call_id: Option<String>,
+    duration_ms: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,8 +140,8 @@ fn parse(args: &[&str], env: &[(&str, &str)]) -> (i32, Document) {
 fn every_document_matches_the_schema_and_its_exit_code() {
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
     let cases: [Case; 6] = [
-        (&["url", "https://litellm.tensorloop.tech/v1"], &[]),
-        (&["url", "https://tensorloop.tech/api/x?y"], &[]),
+        (&["url", "--offline", "https://litellm.tensorloop.tech/v1"], &[]),
+        (&["url", "--offline", "https://tensorloop.tech/api/x?y"], &[]),
         (&["header", "BEARER sk-abcdefghijklmnopq"], &[]),
         (&["header", "bearer sk-abcdefghijklmnopq", "--strict"], &[]),
         (

@@ -1,11 +1,15 @@
 //! Integration tests: the real binary, a cleared environment, a fresh working directory, and
 //! snapshots of exit code, stdout and stderr.
 
+mod classify;
+mod doctor;
 mod explain;
 mod header;
 mod inputs;
 mod json;
+mod network;
 mod offline;
+mod support;
 mod url;
 
 use assert_cmd::Command;
@@ -35,48 +39,19 @@ pub fn transcript(cmd: &mut Command) -> String {
     redact_volatile(&text)
 }
 
+/// Replace what changes from run to run (timings, ports, times, the version) with placeholders.
 pub fn redact_volatile(text: &str) -> String {
-    let ms = regex_lite_replace(text, "\"duration_ms\": ", |_| {
-        "\"duration_ms\": \"[ms]\"".to_owned()
-    });
-    let ms = replace_ms_suffix(&ms);
-    ms.replace(env!("CARGO_PKG_VERSION"), "[version]")
-}
-
-/// Replace a JSON number after `prefix` (durations) with a fixed text.
-fn regex_lite_replace(text: &str, prefix: &str, with: impl Fn(&str) -> String) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(prefix) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + prefix.len()..];
-        let end = after
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == '-'))
-            .unwrap_or(after.len());
-        out.push_str(&with(&after[..end]));
-        rest = &after[end..];
+    let rules = [
+        (r#""duration_ms": [0-9.e-]+"#, r#""duration_ms": "[ms]""#),
+        (r#""started_utc": "[^"]+""#, r#""started_utc": "[time]""#),
+        (r"\b\d+(\.\d+)? ms\b", "[ms]"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+    ];
+    let mut out = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
+    for (pattern, with) in rules {
+        out = regex::Regex::new(pattern).unwrap().replace_all(&out, with).into_owned();
     }
-    out.push_str(rest);
     out
-}
-
-/// Human output shows `12 ms` after slow checks; make it `[ms]`.
-fn replace_ms_suffix(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.rfind(" ms") {
-            Some(end) if end + 3 == line.len() => {
-                let start = line[..end].rfind(' ').map_or(0, |s| s + 1);
-                if line[start..end].chars().all(|c| c.is_ascii_digit()) {
-                    format!("{}[ms]", &line[..start])
-                } else {
-                    line.to_owned()
-                }
-            }
-            _ => line.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + if text.ends_with('\n') { "\n" } else { "" }
 }
 
 pub fn tempdir() -> tempfile::TempDir {

@@ -12,8 +12,8 @@ fn offline_commands_open_no_socket() {
     let addr = format!("http://{}", listener.local_addr().unwrap());
     let dir = tempdir();
     let runs: [&[&str]; 5] = [
-        &["url"],
-        &["url", &format!("{addr}/v1")],
+        &["url", "--offline"],
+        &["url", "--offline", &format!("{addr}/v1")],
         &["header", "Bearer sk-abcdefghijklmnop"],
         &["header"],
         &["explain"],
@@ -88,18 +88,18 @@ fn unknown_format_is_a_usage_error() {
 fn color_always_colours_and_never_does_not() {
     let dir = tempdir();
     let (_, coloured, _) =
-        outcome(tlcheck(dir.path()).args(["--color", "always", "url", "https://tensorloop.tech"]));
+        outcome(tlcheck(dir.path()).args(["--color", "always", "url", "--offline", "https://tensorloop.tech"]));
     assert!(coloured.contains("\u{1b}["), "{coloured}");
     let (_, plain, _) = outcome(
         tlcheck(dir.path())
-            .args(["url", "https://tensorloop.tech"])
+            .args(["url", "--offline", "https://tensorloop.tech"])
             .env("CLICOLOR_FORCE", "1")
             .env("NO_COLOR", "1"),
     );
     assert!(!plain.contains("\u{1b}["), "{plain}");
     let (_, forced, _) = outcome(
         tlcheck(dir.path())
-            .args(["url", "https://tensorloop.tech"])
+            .args(["url", "--offline", "https://tensorloop.tech"])
             .env("CLICOLOR_FORCE", "1"),
     );
     assert!(forced.contains("\u{1b}["), "{forced}");

@@ -5,7 +5,7 @@ use insta::assert_snapshot;
 fn canonical_url_passes() {
     let dir = tempdir();
     assert_snapshot!(transcript(
-        tlcheck(dir.path()).args(["url", "https://litellm.tensorloop.tech/v1"])
+        tlcheck(dir.path()).args(["url", "--offline", "https://litellm.tensorloop.tech/v1"])
     ));
 }
 
@@ -13,7 +13,7 @@ fn canonical_url_passes() {
 fn marketing_site_fails() {
     let dir = tempdir();
     assert_snapshot!(transcript(
-        tlcheck(dir.path()).args(["url", "https://tensorloop.tech/v1"])
+        tlcheck(dir.path()).args(["url", "--offline", "https://tensorloop.tech/v1"])
     ));
 }
 
@@ -22,6 +22,7 @@ fn several_problems_at_once_json() {
     let dir = tempdir();
     assert_snapshot!(transcript(tlcheck(dir.path()).args([
         "url",
+        "--offline",
         "--format",
         "json",
         "http://gateway.example.com/v1/chat/completions"
@@ -31,7 +32,7 @@ fn several_problems_at_once_json() {
 #[test]
 fn loopback_http_is_fine() {
     let dir = tempdir();
-    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["url", "http://[::1]:4000/v1"]));
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["url", "--offline", "http://[::1]:4000/v1"]));
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("url.custom_host"));
     assert!(!stdout.contains("url.not_https"));
@@ -42,7 +43,7 @@ fn without_argument_uses_the_configured_url_and_names_its_source() {
     let dir = tempdir();
     let (code, stdout, _) = outcome(
         tlcheck(dir.path())
-            .arg("url")
+            .args(["url", "--offline"])
             .env("OPENAI_BASE_URL", "https://litellm.tensorloop.tech"),
     );
     assert_eq!(code, 10, "{stdout}");
@@ -57,7 +58,7 @@ fn without_argument_uses_the_configured_url_and_names_its_source() {
 fn credentials_in_the_url_are_masked() {
     let dir = tempdir();
     let (code, stdout, _) = outcome(
-        tlcheck(dir.path()).args(["url", "https://bob:hunter2@litellm.tensorloop.tech/v1"]),
+        tlcheck(dir.path()).args(["url", "--offline", "https://bob:hunter2@litellm.tensorloop.tech/v1"]),
     );
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("bob:***@"), "{stdout}");

@@ -1,0 +1,134 @@
+//! The chat probe: the smallest billed completion that proves the model answers (one output
+//! token), with its latency, call id and cost.
+
+use super::ids;
+use super::live::{Gateway, log_request, ms, transport_finding};
+use crate::catalog::Code;
+use crate::classify::{self, ErrorInfo};
+use crate::net::{Exchange, Http, Request};
+use crate::report::{Finding, Outcome};
+use crate::secret::ApiKey;
+use serde_json::{Value, json};
+
+/// The prompt: short, so the probe costs as little as a call can.
+const PROMPT: &str = "Reply with OK.";
+
+/// The request body, with the token cap under the name the model accepts.
+pub fn body(model: &str, cap_name: &str) -> Value {
+    json!({
+        "model": model,
+        "messages": [{"role": "user", "content": PROMPT}],
+        cap_name: 1,
+    })
+}
+
+pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) -> Outcome {
+    let url = gateway.api("chat/completions");
+    let mut out = Outcome::default();
+    let mut cap = "max_tokens";
+    loop {
+        let started_unix = crate::time::now_unix();
+        let result = http
+            .send(Request { method: "POST", url: url.clone(), key: Some(key), json: Some(body(model, cap)) })
+            .await;
+        log_request(&mut out, ids::CHAT, "POST", &url, &result, started_unix);
+        let x = match result {
+            Err(f) => {
+                out.push(transport_finding(&f, ids::CHAT));
+                return out;
+            }
+            Ok(x) => x,
+        };
+        // Reasoning models refuse `max_tokens` and ask for `max_completion_tokens`: ask again.
+        if cap == "max_tokens" && wants_completion_tokens(&x) {
+            cap = "max_completion_tokens";
+            out.fact("retried", "with max_completion_tokens (the model rejects max_tokens)");
+            continue;
+        }
+        judge(&x, &mut out);
+        return out;
+    }
+}
+
+fn wants_completion_tokens(x: &Exchange) -> bool {
+    x.status == 400
+        && ErrorInfo::from_body(&x.body)
+            .and_then(|i| i.message)
+            .is_some_and(|m| m.contains("max_completion_tokens"))
+}
+
+/// Judge a chat completion answer.
+pub fn judge(x: &Exchange, out: &mut Outcome) {
+    if let Some(id) = x.call_id() {
+        out.fact("call id", id);
+    }
+    if let Some(cost) = x.header("x-litellm-response-cost").and_then(|c| c.trim().parse::<f64>().ok()) {
+        out.fact("cost", describe_cost(cost));
+    }
+    if !(200..300).contains(&x.status) {
+        out.findings.extend(classify::classify(&x.response(), ids::CHAT));
+        return;
+    }
+    let findings = classify::classify(&x.response(), ids::CHAT);
+    if !findings.is_empty() {
+        out.findings.extend(findings);
+        return;
+    }
+    let Some(choice) = x.json().and_then(|j| j.get("choices").and_then(|c| c.get(0)).cloned()) else {
+        out.push(
+            Finding::new(Code::UpstreamBadResponse, ids::CHAT)
+                .detail("200, but the body is not a chat completion (no `choices`)")
+                .evidence("body", classify::excerpt(&String::from_utf8_lossy(&x.body), 200)),
+        );
+        return;
+    };
+    let finish = choice.get("finish_reason").and_then(Value::as_str).unwrap_or("none");
+    let content = choice
+        .pointer("/message/content")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    out.fact("finish_reason", finish);
+    if let Some(model) = x.json().and_then(|j| j.get("model").and_then(Value::as_str).map(str::to_owned)) {
+        out.fact("answered by", model);
+    }
+    out.note = Some(if content.trim().is_empty() && finish == "length" {
+        // A reasoning model can spend its one token thinking: it answered, it is not broken.
+        format!("the model answered in {} (it spent its 1-token budget before writing: a reasoning model)", ms(x.elapsed))
+    } else {
+        format!("the model answered in {}", ms(x.elapsed))
+    });
+}
+
+/// `$0.0000 (4.95e-06 USD; counts toward the budget)`.
+pub fn describe_cost(cost: f64) -> String {
+    let rounded = format!("${cost:.4}");
+    if cost > 0.0 && rounded == "$0.0000" {
+        format!("{rounded} ({cost:e} USD: shows as $0.0000 but still counts toward the budget)")
+    } else {
+        rounded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_is_shown_to_four_decimals_and_tiny_costs_explained() {
+        assert_eq!(describe_cost(0.0123456), "$0.0123");
+        assert_eq!(describe_cost(0.0), "$0.0000");
+        let tiny = describe_cost(4.95e-6);
+        assert!(tiny.starts_with("$0.0000 (4.95e-6 USD"), "{tiny}");
+        assert!(tiny.contains("still counts toward the budget"));
+    }
+
+    #[test]
+    fn the_probe_asks_for_one_token() {
+        let b = body("gpt-4o-mini", "max_tokens");
+        assert_eq!(b["max_tokens"], 1);
+        assert_eq!(b["model"], "gpt-4o-mini");
+        let b = body("o3-mini", "max_completion_tokens");
+        assert_eq!(b["max_completion_tokens"], 1);
+        assert!(b.get("max_tokens").is_none());
+    }
+}

@@ -1,0 +1,201 @@
+//! `GET /key/info` with the key itself (free): expiry, spend against budget, limits, allowlist.
+//! A missing endpoint, or a refusal for a reason other than the key, is a skip, not a failure.
+
+use super::ids;
+use super::live::{Gateway, log_request, transport_finding};
+use crate::catalog::{Code, Layer};
+use crate::classify::{self, ErrorInfo};
+use crate::net::{Http, Request};
+use crate::report::{Finding, Outcome};
+use crate::secret::ApiKey;
+use crate::time::{format_utc, parse_utc, relative};
+use serde_json::Value;
+
+/// Warn when the key expires within this many seconds.
+const EXPIRY_WARNING: i64 = 7 * 86_400;
+/// Warn when spend reaches this share of the budget.
+const BUDGET_WARNING: f64 = 0.9;
+
+pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Outcome {
+    let url = gateway.at_root("key/info");
+    let started_unix = crate::time::now_unix();
+    let result = http
+        .send(Request { method: "GET", url: url.clone(), key: Some(key), json: None })
+        .await;
+    let mut out = Outcome::default();
+    log_request(&mut out, ids::KEY_INFO, "GET", &url, &result, started_unix);
+    let x = match result {
+        Err(f) => {
+            out.push(transport_finding(&f, ids::KEY_INFO));
+            return out;
+        }
+        Ok(x) => x,
+    };
+    if matches!(x.status, 404 | 405) {
+        out.skipped = Some(format!("this gateway has no /key/info ({})", x.status));
+        return out;
+    }
+    if !(200..300).contains(&x.status) {
+        let findings = classify::classify(&x.response(), ids::KEY_INFO);
+        let message = ErrorInfo::from_body(&x.body)
+            .and_then(|i| i.message)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let about_the_key = findings.iter().all(|f| f.layer() == Layer::Auth)
+            && !message.contains("route")
+            && !message.contains("admin");
+        if about_the_key {
+            out.findings = findings;
+        } else {
+            let code = findings.first().map_or("no finding", |f| f.code.as_str());
+            out.skipped = Some(format!("/key/info refused for a reason other than the key ({}: {code})", x.status));
+        }
+        return out;
+    }
+    match x.json().as_ref().and_then(|j| j.get("info")) {
+        Some(info) => read_info(info, now, &mut out),
+        None => out.skipped = Some("/key/info answered without an `info` object".to_owned()),
+    }
+    out
+}
+
+/// Turn the key's row into facts and findings.
+pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
+    let text = |k: &str| info.get(k).and_then(Value::as_str).map(str::to_owned);
+    let number = |k: &str| info.get(k).and_then(Value::as_f64);
+
+    if let Some(alias) = text("key_alias").or_else(|| text("key_name")) {
+        out.fact("alias", alias);
+    }
+
+    match text("expires").and_then(|e| parse_utc(&e)) {
+        Some(at) => {
+            out.fact("expires", format!("{} ({})", format_utc(at), relative(now, at)));
+            if at <= now {
+                out.push(
+                    Finding::new(Code::AuthExpiredKey, ids::KEY_INFO)
+                        .detail(format!("the key expired at {}", format_utc(at)))
+                        .evidence("expires", format_utc(at)),
+                );
+            } else if at - now <= EXPIRY_WARNING {
+                out.push(
+                    Finding::new(Code::KeyExpiring, ids::KEY_INFO)
+                        .detail(format!("the key expires {} ({})", relative(now, at), format_utc(at)))
+                        .evidence("expires", format_utc(at)),
+                );
+            }
+        }
+        None => out.fact("expires", "never"),
+    }
+
+    if info.get("blocked").and_then(Value::as_bool) == Some(true) {
+        out.push(Finding::new(Code::AuthBlockedKey, ids::KEY_INFO).detail("/key/info reports `blocked: true`"));
+    }
+
+    let spend = number("spend").unwrap_or(0.0);
+    let reset = text("budget_reset_at").and_then(|r| parse_utc(&r));
+    let reset_text = reset.map(|r| format!("resets {} ({})", format_utc(r), relative(now, r)));
+    match number("max_budget").filter(|b| *b > 0.0) {
+        Some(max) => {
+            let share = spend / max;
+            let mut fact = format!("${spend:.4} of ${max:.2} ({:.0}%)", share * 100.0);
+            if let Some(d) = text("budget_duration") {
+                fact.push_str(&format!(", window {d}"));
+            }
+            if let Some(r) = &reset_text {
+                fact.push_str(&format!(", {r}"));
+            }
+            out.fact("spend", fact);
+            let code = if share >= 1.0 {
+                Some(Code::BudgetExhausted)
+            } else if share >= BUDGET_WARNING {
+                Some(Code::BudgetLow)
+            } else {
+                None
+            };
+            if let Some(code) = code {
+                let mut f = Finding::new(code, ids::KEY_INFO)
+                    .detail(format!("spent ${spend:.4} of ${max:.2} ({:.0}%)", share * 100.0))
+                    .evidence("spend", spend)
+                    .evidence("max_budget", max);
+                if let Some(r) = reset {
+                    f = f.evidence("budget_reset_at", format_utc(r));
+                }
+                out.push(f);
+            }
+        }
+        None => out.fact("spend", format!("${spend:.4}, no budget limit")),
+    }
+
+    let limit = |k: &str| info.get(k).and_then(Value::as_u64).map(|n| n.to_string()).unwrap_or_else(|| "none".into());
+    out.fact(
+        "limits",
+        format!(
+            "rpm {}, tpm {}, parallel {}",
+            limit("rpm_limit"),
+            limit("tpm_limit"),
+            limit("max_parallel_requests")
+        ),
+    );
+    let models: Vec<&str> = info
+        .get("models")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    out.fact(
+        "allowlist",
+        if models.is_empty() { "all models of the plan".to_owned() } else { models.join(", ") },
+    );
+    if out.findings.is_empty() {
+        out.note = Some("the key is active".to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: i64 = 1_795_000_000;
+
+    fn run(info: Value) -> Outcome {
+        let mut out = Outcome::default();
+        read_info(&info, NOW, &mut out);
+        out
+    }
+
+    fn codes(out: &Outcome) -> Vec<Code> {
+        out.findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_healthy_key_shows_its_facts() {
+        let out = run(json!({"key_alias": "vk-good", "spend": 0.0, "max_budget": null, "expires": null, "models": [], "rpm_limit": 60}));
+        assert!(out.findings.is_empty());
+        let facts: Vec<_> = out.facts.iter().map(|(k, _)| *k).collect();
+        assert_eq!(facts, ["alias", "expires", "spend", "limits", "allowlist"]);
+        assert_eq!(out.facts[3].1, "rpm 60, tpm none, parallel none");
+    }
+
+    #[test]
+    fn expiry_within_a_week_warns_and_past_expiry_fails() {
+        let soon = format_utc(NOW + 3 * 86_400).replace(" UTC", "+00:00");
+        assert_eq!(codes(&run(json!({"expires": soon}))), [Code::KeyExpiring]);
+        let later = format_utc(NOW + 8 * 86_400).replace(" UTC", "+00:00");
+        assert!(codes(&run(json!({"expires": later}))).is_empty());
+        let past = format_utc(NOW - 60).replace(" UTC", "+00:00");
+        assert_eq!(codes(&run(json!({"expires": past}))), [Code::AuthExpiredKey]);
+    }
+
+    #[test]
+    fn budget_thresholds() {
+        assert!(codes(&run(json!({"spend": 8.9, "max_budget": 10.0}))).is_empty());
+        assert_eq!(codes(&run(json!({"spend": 9.0, "max_budget": 10.0}))), [Code::BudgetLow]);
+        assert_eq!(codes(&run(json!({"spend": 1.5, "max_budget": 1.0}))), [Code::BudgetExhausted]);
+    }
+
+    #[test]
+    fn blocked_keys() {
+        assert_eq!(codes(&run(json!({"blocked": true}))), [Code::AuthBlockedKey]);
+    }
+}

@@ -1,0 +1,123 @@
+//! What the live checks share: the gateway's endpoints, the rule for where the key may go, and
+//! turning a request's outcome into report data.
+
+use crate::catalog::Code;
+use crate::checks::url::{HostKind, is_loopback};
+use crate::net::{Exchange, TransportFailure, TransportKind};
+use crate::report::{Finding, Outcome, RequestRecord};
+use url::Url;
+
+/// The gateway tlcheck talks to: its base URL (ending in `/v1`, or wherever the API lives) and
+/// the root under which `/health/*` and `/key/info` live.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub base: Url,
+    pub root: Url,
+}
+
+impl Gateway {
+    /// From a base URL the URL rules accepted (or corrected).
+    pub fn new(base: &Url) -> Gateway {
+        let mut base = base.clone();
+        base.set_query(None);
+        base.set_fragment(None);
+        let _ = base.set_username("");
+        let _ = base.set_password(None);
+        let path = base.path().trim_end_matches('/').to_owned();
+        base.set_path(&path);
+        let mut root = base.clone();
+        let root_path = path.strip_suffix("/v1").unwrap_or(&path).to_owned();
+        root.set_path(&root_path);
+        Gateway { base, root }
+    }
+
+    /// An endpoint under the base URL: `models` → `…/v1/models`.
+    pub fn api(&self, endpoint: &str) -> Url {
+        join(&self.base, endpoint)
+    }
+
+    /// An endpoint at the root: `health/liveliness` → `https://host/health/liveliness`.
+    pub fn at_root(&self, endpoint: &str) -> Url {
+        join(&self.root, endpoint)
+    }
+
+    /// Whether the key may be sent here: never to a TensorLoop host known to be wrong, never over
+    /// plain http except to loopback.
+    pub fn may_receive_key(&self) -> bool {
+        let verdict = crate::checks::url::check(self.base.as_str());
+        verdict.host != HostKind::KnownWrong && (self.base.scheme() == "https" || is_loopback(&self.base))
+    }
+}
+
+fn join(base: &Url, endpoint: &str) -> Url {
+    let mut u = base.clone();
+    let path = format!("{}/{}", base.path().trim_end_matches('/'), endpoint.trim_start_matches('/'));
+    u.set_path(&path);
+    u
+}
+
+/// The finding for a request that got no HTTP answer.
+pub fn transport_finding(f: &TransportFailure, check: &'static str) -> Finding {
+    let code = match f.kind {
+        TransportKind::Dns => Code::NetDns,
+        TransportKind::Connect | TransportKind::Other => Code::NetConnect,
+        TransportKind::Tls => Code::NetTls,
+        TransportKind::Proxy => Code::NetProxy,
+        TransportKind::Timeout => Code::NetTimeout,
+    };
+    let mut finding = Finding::new(code, check).detail(f.detail.clone());
+    if f.kind == TransportKind::Timeout {
+        finding = finding.evidence("after_ms", f.elapsed.as_millis() as u64);
+    }
+    finding
+}
+
+/// Record a request in an outcome's list of requests.
+pub fn log_request(outcome: &mut Outcome, check: &'static str, method: &'static str, url: &Url, result: &Result<Exchange, TransportFailure>, started_unix: i64) {
+    let (status, call_id, elapsed) = match result {
+        Ok(x) => (Some(x.status), x.call_id().map(str::to_owned), x.elapsed),
+        Err(f) => (None, None, f.elapsed),
+    };
+    outcome.requests.push(RequestRecord {
+        check,
+        method,
+        url: url.to_string(),
+        started_unix,
+        status,
+        call_id,
+        elapsed,
+    });
+}
+
+/// Milliseconds, for facts.
+pub fn ms(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 { format!("{ms:.1} ms") } else { format!("{ms:.0} ms") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_under_base_and_root() {
+        let g = Gateway::new(&Url::parse("https://litellm.tensorloop.tech/v1/").unwrap());
+        assert_eq!(g.api("models").as_str(), "https://litellm.tensorloop.tech/v1/models");
+        assert_eq!(g.at_root("health/liveliness").as_str(), "https://litellm.tensorloop.tech/health/liveliness");
+        let g = Gateway::new(&Url::parse("http://127.0.0.1:4000/proxy/v1").unwrap());
+        assert_eq!(g.at_root("key/info").as_str(), "http://127.0.0.1:4000/proxy/key/info");
+        assert_eq!(g.api("chat/completions").as_str(), "http://127.0.0.1:4000/proxy/v1/chat/completions");
+    }
+
+    #[test]
+    fn where_the_key_may_go() {
+        let ok = |u: &str| Gateway::new(&Url::parse(u).unwrap()).may_receive_key();
+        assert!(ok("https://litellm.tensorloop.tech/v1"));
+        assert!(ok("http://127.0.0.1:4000/v1"));
+        assert!(ok("http://[::1]:4000/v1"));
+        assert!(ok("https://gw.example.com/v1"));
+        assert!(!ok("http://gw.example.com/v1"));
+        assert!(!ok("https://tensorloop.tech/v1"));
+        assert!(!ok("https://api.tensorloop.tech/v1"));
+    }
+}

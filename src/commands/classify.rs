@@ -1,0 +1,99 @@
+//! `tlcheck classify [FILE]`: diagnose a pasted response offline.
+
+use super::Context;
+use crate::UsageError;
+use crate::catalog::Code;
+use crate::classify::{self, ErrorInfo, paste};
+use crate::redact::Redactor;
+use crate::report::{Finding, Outcome, Report};
+use anyhow::Context as _;
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> anyhow::Result<u8> {
+    let bytes = match file.as_deref() {
+        None => read_stdin()?,
+        Some(p) if p.as_os_str() == "-" => read_stdin()?,
+        Some(p) => std::fs::read(p).map_err(|e| UsageError(format!("cannot read {}: {e}", p.display())))?,
+    };
+    let pasted = paste::parse(&bytes).map_err(|e| UsageError(format!("cannot classify the input: {e}")))?;
+
+    let mut redactor = Redactor::new();
+    if let Ok(target) = ctx.resolve_target()
+        && let Some(k) = target.key
+    {
+        redactor.add_key(&k.value);
+    }
+    for token in key_like_tokens(&String::from_utf8_lossy(&bytes)) {
+        redactor.add_token(&token);
+    }
+
+    let started = Instant::now();
+    let mut outcome = Outcome::default();
+    if !pasted.skipped.is_empty() {
+        outcome.fact("skipped", pasted.skipped.join("; "));
+    }
+    if pasted.is_sse() {
+        sse_error_frames(&pasted, &mut outcome);
+        outcome.note.get_or_insert_with(|| "an event stream".to_owned());
+    } else {
+        let info = ErrorInfo::from_body(&pasted.body);
+        let (status, origin) = match (pasted.status, status, info.as_ref().and_then(ErrorInfo::status_from_code)) {
+            (Some(s), _, _) => (s, "status line"),
+            (None, Some(s), _) => (s, "--status"),
+            (None, None, Some(s)) => (s, "the body's error.code"),
+            (None, None, None) if info.is_some() => {
+                return Err(UsageError(
+                    "the body carries an error but no status: pass --status N".to_owned(),
+                )
+                .into());
+            }
+            (None, None, None) => (200, "no error in the body"),
+        };
+        outcome.fact("status", format!("{status} (from {origin})"));
+        if let Some(id) = pasted.header("x-litellm-call-id") {
+            outcome.fact("call id", id);
+        }
+        let response = classify::Response { status, headers: &pasted.headers, body: &pasted.body };
+        outcome.findings = classify::classify(&response, "classify");
+        if outcome.findings.is_empty() {
+            outcome.note = Some(format!("{status}: a successful answer"));
+        }
+    }
+    let mut report = Report::new("classify", Default::default(), ctx.strict);
+    report.record("classify", "Pasted response", started.elapsed(), outcome);
+    ctx.finish(&report, redactor)
+}
+
+/// Classify the `data: {"error": …}` frames of a pasted stream.
+fn sse_error_frames(pasted: &paste::Pasted, out: &mut Outcome) {
+    let text = String::from_utf8_lossy(&pasted.body);
+    for line in text.lines() {
+        let Some(data) = line.strip_prefix("data:") else { continue };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(data.trim()) else { continue };
+        if let Some(err) = json.get("error") {
+            out.push(
+                Finding::new(Code::StreamErrorEvent, "classify")
+                    .detail("the stream carried an error frame")
+                    .evidence("frame", classify::excerpt(data.trim(), 300)),
+            );
+            out.push(classify::classify_error_object(err, &pasted.headers, "classify"));
+        }
+    }
+}
+
+/// Words in a paste that look like keys (`sk-…` of some length), so that a key echoed by a server
+/// and pasted here is never printed back.
+fn key_like_tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| w.starts_with("sk-") && w.len() >= 12)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn read_stdin() -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    Ok(bytes)
+}

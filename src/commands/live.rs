@@ -1,0 +1,266 @@
+//! The live pipeline shared by `doctor`, `models`, `chat` and `url`: offline checks first, then
+//! the network, then the independent HTTP checks concurrently, then cross-checks between them.
+
+use super::Context;
+use crate::catalog::{Code, DEFAULT_MODEL, Layer, Severity};
+use crate::checks::live::Gateway;
+use crate::checks::url::UrlVerdict;
+use crate::checks::{chat, health, ids, key, key_info, models, network, url};
+use crate::inputs::{Sourced, Target};
+use crate::net::Http;
+use crate::net::proxy;
+use crate::progress::{Progress, Spinner};
+use crate::redact::Redactor;
+use crate::report::{Outcome, Report};
+use crate::secret::ApiKey;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use ::url::Url;
+
+/// Which checks a command runs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Plan {
+    /// Check the key offline (and send it to the checks that need it).
+    pub key: bool,
+    pub health: bool,
+    pub models: bool,
+    pub key_info: bool,
+    pub chat: bool,
+    /// Skip billed requests (`--no-spend`).
+    pub no_spend: bool,
+}
+
+/// A check's place in the report: id, title, and how long it took.
+struct Ran {
+    id: &'static str,
+    title: &'static str,
+    duration: Duration,
+    outcome: Outcome,
+}
+
+/// What the concurrent checks share.
+struct Shared {
+    http: Http,
+    gateway: Gateway,
+    key: Option<ApiKey>,
+    /// Why `key` is absent.
+    no_key_because: String,
+    model: String,
+}
+
+pub(crate) fn run(ctx: &Context, command: &'static str, plan: Plan, url_arg: Option<Sourced<String>>) -> anyhow::Result<u8> {
+    let resolved = ctx.resolve_target()?;
+    let mut redactor = Redactor::new();
+    if let Some(k) = &resolved.key {
+        redactor.add_key(&k.value);
+    }
+    let target = Target {
+        base_url: url_arg.or(resolved.base_url.clone()),
+        key: if plan.key { resolved.key.clone() } else { None },
+        model: if plan.models || plan.chat { resolved.model.clone() } else { None },
+        empty_key_sources: resolved.empty_key_sources.clone(),
+    };
+    let mut report = Report::new(command, target, ctx.strict);
+    let progress = Progress::new(ctx.format == crate::cli::Format::Human);
+
+    // Offline: the key and the base URL.
+    let mut key_usable = false;
+    if plan.key {
+        let started = Instant::now();
+        let findings = key::check(&report.target);
+        key_usable = report.target.key.is_some();
+        let note = report.target.key.as_ref().map(|k| format!("{} {}", k.value.fingerprint().short, describe(&k.source)));
+        let mut outcome = Outcome::findings(findings);
+        outcome.note = note;
+        report.record(ids::KEY, "API key", started.elapsed(), outcome);
+    }
+    let raw_url = report.target.base_url.as_ref().map(|u| u.value.clone()).unwrap_or_default();
+    let started = Instant::now();
+    let verdict = url::check(&raw_url);
+    let base = effective_base(&verdict);
+    let mut url_outcome = Outcome::findings(verdict.findings.clone());
+    url_outcome.note = url_note(&verdict);
+    report.record(ids::URL, "Base URL", started.elapsed(), url_outcome);
+
+    let base = match base {
+        Ok((base, corrected)) => {
+            if corrected {
+                report.notices.push(format!(
+                    "The configured base URL is wrong; the live checks below ran against {base} instead."
+                ));
+            }
+            base
+        }
+        Err(why) => {
+            for (id, title) in live_checks(&plan) {
+                report.skip(id, title, why.clone());
+            }
+            return ctx.finish(&report, redactor);
+        }
+    };
+
+    let gateway = Gateway::new(&base);
+    let (key, no_key_because) = match report.target.key.as_ref().filter(|_| key_usable) {
+        None => (None, "there is no key".to_owned()),
+        Some(_) if !gateway.may_receive_key() => (
+            None,
+            format!("the key is never sent to {} (plain http off this machine)", gateway.base),
+        ),
+        Some(k) => (Some(k.value.clone()), String::new()),
+    };
+    let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
+    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy)?;
+    let model = report.target.model.as_ref().map_or(DEFAULT_MODEL.to_owned(), |m| m.value.clone());
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let shared = Arc::new(Shared { http, gateway, key, no_key_because, model });
+    let ran = runtime.block_on(live(shared, plan, proxy, progress));
+    for r in ran {
+        report.record(r.id, r.title, r.duration, r.outcome);
+    }
+    ctx.finish(&report, redactor)
+}
+
+fn describe(source: &crate::inputs::Source) -> String {
+    format!("from {source}")
+}
+
+pub(crate) fn url_note(v: &UrlVerdict) -> Option<String> {
+    use crate::checks::url::HostKind;
+    match v.host {
+        HostKind::Gateway => Some("the TensorLoop gateway".to_owned()),
+        HostKind::Loopback => Some("a gateway on this machine".to_owned()),
+        _ => None,
+    }
+}
+
+/// The base URL the live checks use: the configured one when the rules pass, else the corrected
+/// one they suggest (never a host known to be wrong), else none.
+fn effective_base(v: &UrlVerdict) -> Result<(Url, bool), String> {
+    let failing = v.findings.iter().any(|f| f.severity == Severity::Fail);
+    if !failing {
+        return v.parsed.clone().map(|u| (u, false)).ok_or_else(|| "the base URL cannot be used".to_owned());
+    }
+    v.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Fail)
+        .find_map(|f| f.suggestion.as_deref())
+        .and_then(|s| Url::parse(s).ok())
+        .map(|u| (u, true))
+        .ok_or_else(|| "not run: the base URL is unusable and has no obvious correction".to_owned())
+}
+
+fn live_checks(plan: &Plan) -> Vec<(&'static str, &'static str)> {
+    let mut v = vec![(ids::NETWORK, "Network")];
+    if plan.health {
+        v.push((ids::HEALTH, "Gateway health"));
+    }
+    if plan.models {
+        v.push((ids::MODELS, "Models for this key"));
+    }
+    if plan.key_info {
+        v.push((ids::KEY_INFO, "Key info"));
+    }
+    if plan.chat {
+        v.push((ids::CHAT, "Chat completion (billed)"));
+    }
+    v
+}
+
+async fn live(shared: Arc<Shared>, plan: Plan, proxy: proxy::ProxyDecision, progress: Progress) -> Vec<Ran> {
+    let mut ran = Vec::new();
+    let started = Instant::now();
+    let net = {
+        let _spinner = progress.start("Network: DNS and connect");
+        network::check(&shared.http, &shared.gateway.base, &proxy).await
+    };
+    let network_failed = net.findings.iter().any(|f| f.severity == Severity::Fail);
+    ran.push(Ran { id: ids::NETWORK, title: "Network", duration: started.elapsed(), outcome: net });
+    let rest: Vec<_> = live_checks(&plan).into_iter().skip(1).collect();
+    if network_failed {
+        for (id, title) in rest {
+            ran.push(Ran { id, title, duration: Duration::ZERO, outcome: Outcome::skip("not run: the network check failed") });
+        }
+        return ran;
+    }
+
+    // The HTTP checks are independent: run them at once, each in its own task so that a panic
+    // in one cannot take the others down.
+    let mut tasks = Vec::new();
+    for (id, title) in rest {
+        let shared = shared.clone();
+        let spinner = progress.start(title);
+        let handle = tokio::spawn(async move {
+            let started = Instant::now();
+            let outcome = run_one(id, &shared, plan, spinner).await;
+            (started.elapsed(), outcome)
+        });
+        tasks.push((id, title, handle));
+    }
+    let mut listed: Option<Vec<String>> = None;
+    for (id, title, handle) in tasks {
+        let (duration, outcome) = match handle.await {
+            Ok((d, (outcome, ids))) => {
+                if ids.is_some() {
+                    listed = ids;
+                }
+                (d, outcome)
+            }
+            Err(e) => (Duration::ZERO, Outcome::skip(format!("tlcheck failed inside this check: {e}"))),
+        };
+        ran.push(Ran { id, title, duration, outcome });
+    }
+    cross_check(&mut ran, listed.as_deref(), &shared.model);
+    ran
+}
+
+async fn run_one(id: &'static str, s: &Shared, plan: Plan, _spinner: Spinner) -> (Outcome, Option<Vec<String>>) {
+    if id == ids::HEALTH {
+        return (health::check(&s.http, &s.gateway).await, None);
+    }
+    let Some(key) = &s.key else {
+        return (Outcome::skip(format!("not run: {}", s.no_key_because)), None);
+    };
+    match id {
+        ids::MODELS => {
+            let listed = models::check(&s.http, &s.gateway, key, &s.model).await;
+            (listed.outcome, listed.ids)
+        }
+        ids::KEY_INFO => (key_info::check(&s.http, &s.gateway, key, crate::time::now_unix()).await, None),
+        ids::CHAT if plan.no_spend => (Outcome::skip("not run: --no-spend skips billed requests"), None),
+        ids::CHAT => (chat::check(&s.http, &s.gateway, key, &s.model).await, None),
+        _ => (Outcome::skip("unknown check"), None),
+    }
+}
+
+/// What one check learns from another: a model refusal on a free key is the free plan; the same
+/// network failure seen by several checks is reported once.
+fn cross_check(ran: &mut [Ran], listed: Option<&[String]>, model: &str) {
+    let free_key = listed.is_some_and(|l| l.len() == 1 && l[0] == DEFAULT_MODEL) && model != DEFAULT_MODEL;
+    if free_key {
+        for r in ran.iter_mut() {
+            for f in r.outcome.findings.iter_mut().filter(|f| f.code == Code::ModelNotAllowed) {
+                f.code = Code::ModelFreePlan;
+                f.suggestion = Some(DEFAULT_MODEL.to_owned());
+            }
+        }
+    }
+    let mut seen: Vec<(Code, &'static str)> = Vec::new();
+    for r in ran.iter_mut() {
+        let mut repeated = Vec::new();
+        r.outcome.findings.retain(|f| {
+            if f.layer() != Layer::Network {
+                return true;
+            }
+            if let Some((_, first)) = seen.iter().find(|(c, _)| *c == f.code) {
+                repeated.push(format!("{} (as in {first})", f.code));
+                return false;
+            }
+            seen.push((f.code, r.id));
+            true
+        });
+        if !repeated.is_empty() {
+            r.outcome.skipped = Some(format!("not reached: {}", repeated.join(", ")));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `classify`: pasted responses, diagnosed offline.
+
+use crate::support::recorded;
+use crate::{outcome, tempdir, tlcheck, transcript};
+use insta::assert_snapshot;
+
+fn classify(input: &[u8], args: &[&str]) -> (i32, serde_json::Value) {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .arg("classify")
+            .args(args)
+            .args(["--format", "json"])
+            .write_stdin(input.to_vec()),
+    );
+    let doc = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, doc)
+}
+
+fn codes(doc: &serde_json::Value) -> Vec<&str> {
+    doc["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn every_recorded_response() {
+    let cases = [
+        ("nodb_01_missing_authorization.txt", 12, vec!["auth.no_key_sent"]),
+        ("nodb_05_uppercase_BEARER.txt", 12, vec!["auth.malformed"]),
+        ("nodb_20_health_liveliness.txt", 0, vec![]),
+        ("nodb_25_upstream_500.txt", 17, vec!["upstream.error"]),
+        ("nodb_27_upstream_429.txt", 14, vec!["rate.upstream"]),
+        ("nodb_28_upstream_404.txt", 13, vec!["model.upstream_missing"]),
+        ("vk_01_good_ok.txt", 0, vec![]),
+        ("vk_02_unknown_sk_key.txt", 12, vec!["auth.invalid_key"]),
+        ("vk_08_free_denied_model.txt", 13, vec!["model.not_allowed"]),
+        ("vk_10_good_unknown_model.txt", 13, vec!["model.unknown"]),
+        ("vk_11_expired.txt", 12, vec!["auth.expired_key"]),
+        ("vk_14_overbudget.txt", 15, vec!["budget.exhausted"]),
+        ("vk_15_overbudget_stream.raw", 15, vec!["budget.exhausted"]),
+        ("vk_19_rpm1_second.txt", 14, vec!["rate.requests"]),
+        ("vk_22_models_free.txt", 0, vec![]),
+        ("vk_24_key_info_good.txt", 0, vec![]),
+        ("stream_06_upstream_midstream_error.raw", 17, vec!["stream.error_event", "upstream.error"]),
+    ];
+    for (name, exit, expected) in cases {
+        let (code, doc) = classify(&recorded(name), &[]);
+        assert_eq!(code, exit, "{name}: {doc:#}");
+        assert_eq!(codes(&doc), expected, "{name}");
+    }
+}
+
+#[test]
+fn a_recorded_refusal_in_human_form() {
+    let dir = tempdir();
+    assert_snapshot!(transcript(
+        tlcheck(dir.path()).arg("classify").write_stdin(recorded("vk_19_rpm1_second.txt"))
+    ));
+}
+
+#[test]
+fn a_file_argument_works_like_stdin() {
+    let dir = tempdir();
+    let path = dir.path().join("paste.txt");
+    std::fs::write(&path, recorded("vk_14_overbudget.txt")).unwrap();
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).arg("classify").arg(&path));
+    assert_eq!(code, 15, "{stdout}");
+    assert!(stdout.contains("spent $1.5 of a $1.0 budget"), "{stdout}");
+}
+
+#[test]
+fn http2_lf_and_a_proxy_block() {
+    let paste = b"HTTP/1.1 200 Connection established\n\nHTTP/2 403\ncontent-type: application/json\n\n{\"error\":{\"message\":\"not available\",\"type\":\"key_model_access_denied\",\"param\":\"model\",\"code\":\"403\"}}\n";
+    let (code, doc) = classify(paste, &[]);
+    assert_eq!(code, 13);
+    assert_eq!(codes(&doc), ["model.not_allowed"]);
+}
+
+#[test]
+fn a_bare_body_takes_its_status_from_the_flag_or_the_code() {
+    let body = br#"{"error":{"message":"Budget has been exceeded!","type":"budget_exceeded","param":null}}"#;
+    let (code, doc) = classify(body, &["--status", "400"]);
+    assert_eq!(code, 15);
+    assert_eq!(doc["findings"][0]["evidence"]["status"], 400);
+    let with_code = br#"{"error":{"message":"No connected db.","type":"no_db_connection","code":"400"}}"#;
+    let (code, doc) = classify(with_code, &[]);
+    assert_eq!(code, 17);
+    assert_eq!(codes(&doc), ["upstream.no_db"]);
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(tlcheck(dir.path()).arg("classify").write_stdin("hello"));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.starts_with("error: cannot classify the input: expected raw `curl -i` output"), "{stderr}");
+    let (code, _, stderr) = outcome(tlcheck(dir.path()).args(["classify", "missing.txt"]));
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error: cannot read missing.txt"), "{stderr}");
+    let (code, _, stderr) = outcome(
+        tlcheck(dir.path())
+            .arg("classify")
+            .write_stdin(r#"{"error":{"type":"budget_exceeded"}}"#),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pass --status N"), "{stderr}");
+    let (code, _, _) = outcome(tlcheck(dir.path()).args(["classify", "--status", "99"]).write_stdin("{}"));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn a_key_echoed_in_the_paste_is_not_printed_back() {
+    let key = "sk-pasted-secret-abcdefgh1234";
+    let body = format!(
+        r#"{{"error":{{"message":"Invalid proxy server token passed. Received API Key = {key}","type":"token_not_found_in_db","code":"401"}}}}"#
+    );
+    for format in ["human", "json"] {
+        let dir = tempdir();
+        let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["classify", "--format", format]).write_stdin(body.clone()));
+        assert_eq!(code, 12);
+        assert!(!stdout.contains(key), "{stdout}");
+        assert!(stdout.contains("sk-…1234"), "{stdout}");
+    }
+}

@@ -1,0 +1,118 @@
+//! Network failures, for real: a name that does not resolve, a closed port, a server that never
+//! answers, a redirect, an HTML page where the API should be.
+
+use crate::support::{Reply, Seen, Server, closed_port, healthy, json_reply};
+use crate::{outcome, tempdir, tlcheck, transcript};
+use insta::assert_snapshot;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+const KEY: &str = "sk-network-test-key-4321";
+
+fn doctor(base_url: &str, timeout: &str) -> (i32, Value, Duration) {
+    let dir = tempdir();
+    let started = Instant::now();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["doctor", "--format", "json", "--timeout", timeout])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", base_url),
+    );
+    let elapsed = started.elapsed();
+    assert!(!stdout.contains(KEY) && !stderr.contains(KEY));
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (code, doc, elapsed)
+}
+
+fn finding_codes(doc: &Value) -> Vec<&str> {
+    doc["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "fail").map(|f| f["code"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_name_that_does_not_resolve() {
+    let (code, doc, _) = doctor("https://tlcheck-test.invalid/v1", "5");
+    assert_eq!(code, 11, "{doc:#}");
+    assert_eq!(finding_codes(&doc), ["net.dns"]);
+    for skipped in ["health", "models", "key_info", "chat"] {
+        let c = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == skipped).unwrap();
+        assert_eq!(c["status"], "skip", "{skipped}");
+    }
+}
+
+#[test]
+fn a_closed_port() {
+    let (code, doc, _) = doctor(&format!("http://127.0.0.1:{}/v1", closed_port()), "5");
+    assert_eq!(code, 11, "{doc:#}");
+    assert_eq!(finding_codes(&doc), ["net.connect"]);
+}
+
+#[test]
+fn a_server_that_never_answers_finishes_within_the_deadline() {
+    let server = Server::start(|_: &Seen| Reply::Hang);
+    let (code, doc, elapsed) = doctor(&server.base_url(), "1");
+    assert_eq!(code, 11, "{doc:#}");
+    let found = finding_codes(&doc);
+    assert_eq!(found, ["net.timeout"], "reported once, however many checks hit it");
+    // Four requests wait at once, each with a 1 s deadline.
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
+#[test]
+fn a_redirect_is_reported_and_not_followed() {
+    let target = Server::start(healthy);
+    let location = format!("http://{}/elsewhere", target.addr);
+    let server = Server::start(move |_: &Seen| {
+        Reply::Bytes(json_reply(302, "Found", &[("location", &location)], "{}"))
+    });
+    let (code, doc, _) = doctor(&server.base_url(), "5");
+    assert_eq!(code, 11, "{doc:#}");
+    assert!(finding_codes(&doc).iter().all(|c| *c == "net.redirect"), "{doc:#}");
+    let f = doc["findings"].as_array().unwrap().iter().find(|f| f["code"] == "net.redirect").unwrap();
+    assert_eq!(f["evidence"]["location"], format!("http://{}/elsewhere", target.addr));
+    assert!(target.requests().is_empty(), "the redirect target received nothing, no Authorization header");
+}
+
+#[test]
+fn an_html_page_where_the_api_should_be() {
+    let page = "<!DOCTYPE html><html><head><title>TensorLoop — Inference for everyone</title></head><body>Hi</body></html>";
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\r\n{page}",
+        page.len()
+    );
+    let server = Server::start(move |_: &Seen| Reply::Bytes(reply.clone().into_bytes()));
+    let (code, doc, _) = doctor(&server.base_url(), "5");
+    assert_eq!(code, 11, "{doc:#}");
+    assert!(finding_codes(&doc).contains(&"net.not_gateway"), "{doc:#}");
+}
+
+#[test]
+fn url_gains_its_network_half() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let t = transcript(tlcheck(dir.path()).args(["url", &server.base_url()]));
+    assert_snapshot!(t);
+    assert!(server.requests().iter().all(|r| r.header("authorization").is_none()), "url never sends the key");
+}
+
+#[test]
+fn url_offline_opens_no_connection() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["url", "--offline", &server.base_url()]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_proxy_that_refuses_is_a_proxy_problem() {
+    let dir = tempdir();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["url", "--format", "json", "--timeout", "5", "https://example.com/v1"])
+            .env("HTTPS_PROXY", format!("http://user:s3cret@127.0.0.1:{}", closed_port())),
+    );
+    assert_eq!(code, 11, "{stdout}");
+    assert!(stdout.contains("net.proxy"), "{stdout}");
+    assert!(stdout.contains("user:***@127.0.0.1"), "the proxy is named, its password masked: {stdout}");
+    assert!(!stdout.contains("s3cret"));
+}

@@ -1,0 +1,210 @@
+//! Local servers on 127.0.0.1 that answer byte for byte what a real gateway sent, and remember
+//! every request they received.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// A request the server received.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the server does with a request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Write these bytes (status line, headers, body) and keep the connection for the next request.
+    Bytes(Vec<u8>),
+    /// Never answer; hold the connection open until the client gives up.
+    Hang,
+}
+
+type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
+
+/// A server on an ephemeral port of 127.0.0.1.
+pub struct Server {
+    pub addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    pub fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let log = seen.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let handler = handler.clone();
+                let log = log.clone();
+                thread::spawn(move || serve(stream, &*handler, &log));
+            }
+        });
+        Server { addr, seen }
+    }
+
+    /// The base URL of the fake gateway: `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
+    let mut writer = stream.try_clone().expect("clone stream");
+    let mut reader = BufReader::new(stream);
+    while let Some(req) = read_request(&mut reader) {
+        log.lock().unwrap().push(req.clone());
+        match handler(&req) {
+            Reply::Bytes(bytes) => {
+                if writer.write_all(&bytes).and_then(|()| writer.flush()).is_err() {
+                    return;
+                }
+            }
+            Reply::Hang => {
+                // Read until the client closes; answer nothing.
+                let mut sink = [0u8; 1024];
+                while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
+                return;
+            }
+        }
+    }
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Seen> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let path = parts.next()?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((n, v)) = h.split_once(':') {
+            headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
+        }
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Seen { method, path, headers, body })
+}
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/litellm-1.106.2")
+}
+
+/// A recorded response, byte for byte: status line, headers and body as the gateway sent them.
+/// `.txt` recordings carry `#` notes around the head and body; `.raw` ones are the bytes alone.
+pub fn recorded(name: &str) -> Vec<u8> {
+    let bytes = std::fs::read(fixtures_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    if name.ends_with(".raw") {
+        return bytes;
+    }
+    let text = bytes;
+    let head_marker = b"#---- response headers ----\n";
+    let body_marker = b"#---- response body ----\n";
+    let head_start = find(&text, head_marker).expect("head marker") + head_marker.len();
+    let body_marker_at = find(&text, body_marker).expect("body marker");
+    let head = &text[head_start..body_marker_at];
+    let mut body = text[body_marker_at + body_marker.len()..].to_vec();
+    // The recorder ends the file with a line feed that the response did not have.
+    let declared: Option<usize> = String::from_utf8_lossy(head)
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()));
+    if declared == Some(body.len() - 1) && body.ends_with(b"\n") {
+        body.pop();
+    }
+    let mut out = head.to_vec();
+    out.extend_from_slice(&body);
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A JSON response with the headers LiteLLM sends on every answer.
+pub fn json_reply(status: u16, reason: &str, extra_headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\ncontent-type: application/json\r\n",
+        body.len()
+    );
+    for (n, v) in extra_headers {
+        head.push_str(&format!("{n}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// A healthy gateway: alive, lists `gpt-4o-mini`, knows the key, answers the chat probe.
+pub fn healthy(req: &Seen) -> Reply {
+    let name = match (req.method.as_str(), req.path.as_str()) {
+        ("GET", "/health/liveliness") => "nodb_20_health_liveliness.txt",
+        ("GET", "/v1/models") => "vk_22_models_free.txt",
+        ("GET", "/key/info") => "vk_24_key_info_good.txt",
+        ("POST", "/v1/chat/completions") => "vk_01_good_ok.txt",
+        _ => return Reply::Bytes(json_reply(404, "Not Found", &[], r#"{"detail":"Not Found"}"#)),
+    };
+    Reply::Bytes(recorded(name))
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    port
+}
+
+#[test]
+fn recorded_responses_keep_their_declared_length() {
+    for name in ["vk_01_good_ok.txt", "vk_14_overbudget.txt", "nodb_20_health_liveliness.txt"] {
+        let bytes = recorded(name);
+        let text = String::from_utf8_lossy(&bytes);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let declared: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(body.len(), declared, "{name}");
+    }
+}
