@@ -224,7 +224,13 @@ impl Report {
     }
 
     /// Record a check with what it produced; its status follows from its findings.
-    pub fn record(&mut self, id: &'static str, title: impl Into<String>, duration: Duration, outcome: Outcome) {
+    pub fn record(
+        &mut self,
+        id: &'static str,
+        title: impl Into<String>,
+        duration: Duration,
+        outcome: Outcome,
+    ) {
         let status = match &outcome.skipped {
             Some(_) => Status::Skip,
             None => Status::from_findings(&outcome.findings),

@@ -29,7 +29,12 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
     loop {
         let started_unix = crate::time::now_unix();
         let result = http
-            .send(Request { method: "POST", url: url.clone(), key: Some(key), json: Some(body(model, cap)) })
+            .send(Request {
+                method: "POST",
+                url: url.clone(),
+                key: Some(key),
+                json: Some(body(model, cap)),
+            })
             .await;
         log_request(&mut out, ids::CHAT, "POST", &url, &result, started_unix);
         let x = match result {
@@ -42,7 +47,10 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
         // Reasoning models refuse `max_tokens` and ask for `max_completion_tokens`: ask again.
         if cap == "max_tokens" && wants_completion_tokens(&x) {
             cap = "max_completion_tokens";
-            out.fact("retried", "with max_completion_tokens (the model rejects max_tokens)");
+            out.fact(
+                "retried",
+                "with max_completion_tokens (the model rejects max_tokens)",
+            );
             continue;
         }
         judge(&x, &mut out);
@@ -62,11 +70,15 @@ pub fn judge(x: &Exchange, out: &mut Outcome) {
     if let Some(id) = x.call_id() {
         out.fact("call id", id);
     }
-    if let Some(cost) = x.header("x-litellm-response-cost").and_then(|c| c.trim().parse::<f64>().ok()) {
+    if let Some(cost) = x
+        .header("x-litellm-response-cost")
+        .and_then(|c| c.trim().parse::<f64>().ok())
+    {
         out.fact("cost", describe_cost(cost));
     }
     if !(200..300).contains(&x.status) {
-        out.findings.extend(classify::classify(&x.response(), ids::CHAT));
+        out.findings
+            .extend(classify::classify(&x.response(), ids::CHAT));
         return;
     }
     let findings = classify::classify(&x.response(), ids::CHAT);
@@ -74,26 +86,41 @@ pub fn judge(x: &Exchange, out: &mut Outcome) {
         out.findings.extend(findings);
         return;
     }
-    let Some(choice) = x.json().and_then(|j| j.get("choices").and_then(|c| c.get(0)).cloned()) else {
+    let Some(choice) = x
+        .json()
+        .and_then(|j| j.get("choices").and_then(|c| c.get(0)).cloned())
+    else {
         out.push(
             Finding::new(Code::UpstreamBadResponse, ids::CHAT)
                 .detail("200, but the body is not a chat completion (no `choices`)")
-                .evidence("body", classify::excerpt(&String::from_utf8_lossy(&x.body), 200)),
+                .evidence(
+                    "body",
+                    classify::excerpt(&String::from_utf8_lossy(&x.body), 200),
+                ),
         );
         return;
     };
-    let finish = choice.get("finish_reason").and_then(Value::as_str).unwrap_or("none");
+    let finish = choice
+        .get("finish_reason")
+        .and_then(Value::as_str)
+        .unwrap_or("none");
     let content = choice
         .pointer("/message/content")
         .and_then(Value::as_str)
         .unwrap_or("");
     out.fact("finish_reason", finish);
-    if let Some(model) = x.json().and_then(|j| j.get("model").and_then(Value::as_str).map(str::to_owned)) {
+    if let Some(model) = x
+        .json()
+        .and_then(|j| j.get("model").and_then(Value::as_str).map(str::to_owned))
+    {
         out.fact("answered by", model);
     }
     out.note = Some(if content.trim().is_empty() && finish == "length" {
         // A reasoning model can spend its one token thinking: it answered, it is not broken.
-        format!("the model answered in {} (it spent its 1-token budget before writing: a reasoning model)", ms(x.elapsed))
+        format!(
+            "the model answered in {} (it spent its 1-token budget before writing: a reasoning model)",
+            ms(x.elapsed)
+        )
     } else {
         format!("the model answered in {}", ms(x.elapsed))
     });

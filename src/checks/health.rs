@@ -12,7 +12,12 @@ pub async fn check(http: &Http, gateway: &Gateway) -> Outcome {
     let url = gateway.at_root("health/liveliness");
     let started_unix = crate::time::now_unix();
     let result = http
-        .send(Request { method: "GET", url: url.clone(), key: None, json: None })
+        .send(Request {
+            method: "GET",
+            url: url.clone(),
+            key: None,
+            json: None,
+        })
         .await;
     let mut out = Outcome::default();
     log_request(&mut out, ids::HEALTH, "GET", &url, &result, started_unix);
@@ -47,15 +52,24 @@ fn judge(x: &Exchange, out: &mut Outcome) {
             ));
         }
         401 | 403 if is_json => {
-            out.skipped = Some(format!("/health/liveliness needs credentials here ({})", x.status));
+            out.skipped = Some(format!(
+                "/health/liveliness needs credentials here ({})",
+                x.status
+            ));
         }
-        _ => out.findings.extend(classify::classify(&x.response(), ids::HEALTH)),
+        _ => out
+            .findings
+            .extend(classify::classify(&x.response(), ids::HEALTH)),
     }
 }
 
 fn not_json_detail(x: &Exchange) -> String {
     let ct = x.content_type();
-    if ct.contains("html") || String::from_utf8_lossy(&x.body).trim_start().starts_with('<') {
+    if ct.contains("html")
+        || String::from_utf8_lossy(&x.body)
+            .trim_start()
+            .starts_with('<')
+    {
         "an HTML page answered where the gateway's health route should be: the marketing site, a \
          captive portal or a proxy's block page"
             .to_owned()

@@ -20,7 +20,12 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Ou
     let url = gateway.at_root("key/info");
     let started_unix = crate::time::now_unix();
     let result = http
-        .send(Request { method: "GET", url: url.clone(), key: Some(key), json: None })
+        .send(Request {
+            method: "GET",
+            url: url.clone(),
+            key: Some(key),
+            json: None,
+        })
         .await;
     let mut out = Outcome::default();
     log_request(&mut out, ids::KEY_INFO, "GET", &url, &result, started_unix);
@@ -48,7 +53,10 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Ou
             out.findings = findings;
         } else {
             let code = findings.first().map_or("no finding", |f| f.code.as_str());
-            out.skipped = Some(format!("/key/info refused for a reason other than the key ({}: {code})", x.status));
+            out.skipped = Some(format!(
+                "/key/info refused for a reason other than the key ({}: {code})",
+                x.status
+            ));
         }
         return out;
     }
@@ -70,7 +78,10 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
 
     match text("expires").and_then(|e| parse_utc(&e)) {
         Some(at) => {
-            out.fact("expires", format!("{} ({})", format_utc(at), relative(now, at)));
+            out.fact(
+                "expires",
+                format!("{} ({})", format_utc(at), relative(now, at)),
+            );
             if at <= now {
                 out.push(
                     Finding::new(Code::AuthExpiredKey, ids::KEY_INFO)
@@ -80,7 +91,11 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
             } else if at - now <= EXPIRY_WARNING {
                 out.push(
                     Finding::new(Code::KeyExpiring, ids::KEY_INFO)
-                        .detail(format!("the key expires {} ({})", relative(now, at), format_utc(at)))
+                        .detail(format!(
+                            "the key expires {} ({})",
+                            relative(now, at),
+                            format_utc(at)
+                        ))
                         .evidence("expires", format_utc(at)),
                 );
             }
@@ -89,7 +104,10 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
     }
 
     if info.get("blocked").and_then(Value::as_bool) == Some(true) {
-        out.push(Finding::new(Code::AuthBlockedKey, ids::KEY_INFO).detail("/key/info reports `blocked: true`"));
+        out.push(
+            Finding::new(Code::AuthBlockedKey, ids::KEY_INFO)
+                .detail("/key/info reports `blocked: true`"),
+        );
     }
 
     let spend = number("spend").unwrap_or(0.0);
@@ -115,7 +133,10 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
             };
             if let Some(code) = code {
                 let mut f = Finding::new(code, ids::KEY_INFO)
-                    .detail(format!("spent ${spend:.4} of ${max:.2} ({:.0}%)", share * 100.0))
+                    .detail(format!(
+                        "spent ${spend:.4} of ${max:.2} ({:.0}%)",
+                        share * 100.0
+                    ))
                     .evidence("spend", spend)
                     .evidence("max_budget", max);
                 if let Some(r) = reset {
@@ -127,7 +148,12 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
         None => out.fact("spend", format!("${spend:.4}, no budget limit")),
     }
 
-    let limit = |k: &str| info.get(k).and_then(Value::as_u64).map(|n| n.to_string()).unwrap_or_else(|| "none".into());
+    let limit = |k: &str| {
+        info.get(k)
+            .and_then(Value::as_u64)
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "none".into())
+    };
     out.fact(
         "limits",
         format!(
@@ -144,7 +170,11 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
         .unwrap_or_default();
     out.fact(
         "allowlist",
-        if models.is_empty() { "all models of the plan".to_owned() } else { models.join(", ") },
+        if models.is_empty() {
+            "all models of the plan".to_owned()
+        } else {
+            models.join(", ")
+        },
     );
     if out.findings.is_empty() {
         out.note = Some("the key is active".to_owned());
@@ -170,7 +200,9 @@ mod tests {
 
     #[test]
     fn a_healthy_key_shows_its_facts() {
-        let out = run(json!({"key_alias": "vk-good", "spend": 0.0, "max_budget": null, "expires": null, "models": [], "rpm_limit": 60}));
+        let out = run(
+            json!({"key_alias": "vk-good", "spend": 0.0, "max_budget": null, "expires": null, "models": [], "rpm_limit": 60}),
+        );
         assert!(out.findings.is_empty());
         let facts: Vec<_> = out.facts.iter().map(|(k, _)| *k).collect();
         assert_eq!(facts, ["alias", "expires", "spend", "limits", "allowlist"]);
@@ -184,18 +216,30 @@ mod tests {
         let later = format_utc(NOW + 8 * 86_400).replace(" UTC", "+00:00");
         assert!(codes(&run(json!({"expires": later}))).is_empty());
         let past = format_utc(NOW - 60).replace(" UTC", "+00:00");
-        assert_eq!(codes(&run(json!({"expires": past}))), [Code::AuthExpiredKey]);
+        assert_eq!(
+            codes(&run(json!({"expires": past}))),
+            [Code::AuthExpiredKey]
+        );
     }
 
     #[test]
     fn budget_thresholds() {
         assert!(codes(&run(json!({"spend": 8.9, "max_budget": 10.0}))).is_empty());
-        assert_eq!(codes(&run(json!({"spend": 9.0, "max_budget": 10.0}))), [Code::BudgetLow]);
-        assert_eq!(codes(&run(json!({"spend": 1.5, "max_budget": 1.0}))), [Code::BudgetExhausted]);
+        assert_eq!(
+            codes(&run(json!({"spend": 9.0, "max_budget": 10.0}))),
+            [Code::BudgetLow]
+        );
+        assert_eq!(
+            codes(&run(json!({"spend": 1.5, "max_budget": 1.0}))),
+            [Code::BudgetExhausted]
+        );
     }
 
     #[test]
     fn blocked_keys() {
-        assert_eq!(codes(&run(json!({"blocked": true}))), [Code::AuthBlockedKey]);
+        assert_eq!(
+            codes(&run(json!({"blocked": true}))),
+            [Code::AuthBlockedKey]
+        );
     }
 }

@@ -45,13 +45,18 @@ impl Gateway {
     /// plain http except to loopback.
     pub fn may_receive_key(&self) -> bool {
         let verdict = crate::checks::url::check(self.base.as_str());
-        verdict.host != HostKind::KnownWrong && (self.base.scheme() == "https" || is_loopback(&self.base))
+        verdict.host != HostKind::KnownWrong
+            && (self.base.scheme() == "https" || is_loopback(&self.base))
     }
 }
 
 fn join(base: &Url, endpoint: &str) -> Url {
     let mut u = base.clone();
-    let path = format!("{}/{}", base.path().trim_end_matches('/'), endpoint.trim_start_matches('/'));
+    let path = format!(
+        "{}/{}",
+        base.path().trim_end_matches('/'),
+        endpoint.trim_start_matches('/')
+    );
     u.set_path(&path);
     u
 }
@@ -73,7 +78,14 @@ pub fn transport_finding(f: &TransportFailure, check: &'static str) -> Finding {
 }
 
 /// Record a request in an outcome's list of requests.
-pub fn log_request(outcome: &mut Outcome, check: &'static str, method: &'static str, url: &Url, result: &Result<Exchange, TransportFailure>, started_unix: i64) {
+pub fn log_request(
+    outcome: &mut Outcome,
+    check: &'static str,
+    method: &'static str,
+    url: &Url,
+    result: &Result<Exchange, TransportFailure>,
+    started_unix: i64,
+) {
     let (status, call_id, elapsed) = match result {
         Ok(x) => (Some(x.status), x.call_id().map(str::to_owned), x.elapsed),
         Err(f) => (None, None, f.elapsed),
@@ -92,7 +104,11 @@ pub fn log_request(outcome: &mut Outcome, check: &'static str, method: &'static 
 /// Milliseconds, for facts.
 pub fn ms(d: std::time::Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 { format!("{ms:.1} ms") } else { format!("{ms:.0} ms") }
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
 }
 
 #[cfg(test)]
@@ -102,11 +118,23 @@ mod tests {
     #[test]
     fn endpoints_under_base_and_root() {
         let g = Gateway::new(&Url::parse("https://litellm.tensorloop.tech/v1/").unwrap());
-        assert_eq!(g.api("models").as_str(), "https://litellm.tensorloop.tech/v1/models");
-        assert_eq!(g.at_root("health/liveliness").as_str(), "https://litellm.tensorloop.tech/health/liveliness");
+        assert_eq!(
+            g.api("models").as_str(),
+            "https://litellm.tensorloop.tech/v1/models"
+        );
+        assert_eq!(
+            g.at_root("health/liveliness").as_str(),
+            "https://litellm.tensorloop.tech/health/liveliness"
+        );
         let g = Gateway::new(&Url::parse("http://127.0.0.1:4000/proxy/v1").unwrap());
-        assert_eq!(g.at_root("key/info").as_str(), "http://127.0.0.1:4000/proxy/key/info");
-        assert_eq!(g.api("chat/completions").as_str(), "http://127.0.0.1:4000/proxy/v1/chat/completions");
+        assert_eq!(
+            g.at_root("key/info").as_str(),
+            "http://127.0.0.1:4000/proxy/key/info"
+        );
+        assert_eq!(
+            g.api("chat/completions").as_str(),
+            "http://127.0.0.1:4000/proxy/v1/chat/completions"
+        );
     }
 
     #[test]

@@ -19,20 +19,32 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
     let url = gateway.api("models");
     let started_unix = crate::time::now_unix();
     let result = http
-        .send(Request { method: "GET", url: url.clone(), key: Some(key), json: None })
+        .send(Request {
+            method: "GET",
+            url: url.clone(),
+            key: Some(key),
+            json: None,
+        })
         .await;
     let mut out = Outcome::default();
     log_request(&mut out, ids::MODELS, "GET", &url, &result, started_unix);
     let x = match result {
         Err(f) => {
             out.push(transport_finding(&f, ids::MODELS));
-            return Listed { outcome: out, ids: None };
+            return Listed {
+                outcome: out,
+                ids: None,
+            };
         }
         Ok(x) => x,
     };
     if !(200..300).contains(&x.status) {
-        out.findings.extend(classify::classify(&x.response(), ids::MODELS));
-        return Listed { outcome: out, ids: None };
+        out.findings
+            .extend(classify::classify(&x.response(), ids::MODELS));
+        return Listed {
+            outcome: out,
+            ids: None,
+        };
     }
     let Some(listed) = model_ids(&x.body) else {
         let mut findings = classify::classify(&x.response(), ids::MODELS);
@@ -40,11 +52,17 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
             findings.push(
                 Finding::new(Code::UpstreamBadResponse, ids::MODELS)
                     .detail("200, but the body is not a model list (`{\"data\": [{\"id\": …}]}`)")
-                    .evidence("body", classify::excerpt(&String::from_utf8_lossy(&x.body), 200)),
+                    .evidence(
+                        "body",
+                        classify::excerpt(&String::from_utf8_lossy(&x.body), 200),
+                    ),
             );
         }
         out.findings.extend(findings);
-        return Listed { outcome: out, ids: None };
+        return Listed {
+            outcome: out,
+            ids: None,
+        };
     };
     out.facts = verdict(&listed, model, &mut out.findings);
     if out.findings.is_empty() {
@@ -54,7 +72,10 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
         };
         out.note = Some(format!("`{model}` is listed ({count})"));
     }
-    Listed { outcome: out, ids: Some(listed) }
+    Listed {
+        outcome: out,
+        ids: Some(listed),
+    }
 }
 
 /// The ids in a `/v1/models` body.
@@ -69,24 +90,43 @@ pub fn model_ids(body: &[u8]) -> Option<Vec<String>> {
 }
 
 /// Judge the list against the target model; returns the facts to show.
-pub fn verdict(listed: &[String], model: &str, findings: &mut Vec<Finding>) -> Vec<(&'static str, String)> {
+pub fn verdict(
+    listed: &[String],
+    model: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<(&'static str, String)> {
     let shown: Vec<String> = listed
         .iter()
         .take(30)
-        .map(|id| if id == model { format!("{id} (target)") } else { id.clone() })
+        .map(|id| {
+            if id == model {
+                format!("{id} (target)")
+            } else {
+                id.clone()
+            }
+        })
         .collect();
     let mut ids_fact = shown.join(", ");
     if listed.len() > 30 {
         ids_fact.push_str(&format!(", … {} more", listed.len() - 30));
     }
-    let facts = vec![("ids", if listed.is_empty() { "(none)".to_owned() } else { ids_fact })];
+    let facts = vec![(
+        "ids",
+        if listed.is_empty() {
+            "(none)".to_owned()
+        } else {
+            ids_fact
+        },
+    )];
     if listed.iter().any(|id| id == model) {
         return facts;
     }
     if let Some(near) = listed.iter().find(|id| same_model(id, model)) {
         findings.push(
             Finding::new(Code::ModelNearMiss, ids::MODELS)
-                .detail(format!("`{model}` is not listed, but `{near}` is: IDs must match exactly"))
+                .detail(format!(
+                    "`{model}` is not listed, but `{near}` is: IDs must match exactly"
+                ))
                 .suggest(near.clone()),
         );
         return facts;
@@ -94,7 +134,9 @@ pub fn verdict(listed: &[String], model: &str, findings: &mut Vec<Finding>) -> V
     if listed.len() == 1 && listed[0] == DEFAULT_MODEL {
         findings.push(
             Finding::new(Code::ModelFreePlan, ids::MODELS)
-                .detail(format!("the key lists only `{DEFAULT_MODEL}`, and `{model}` was asked for"))
+                .detail(format!(
+                    "the key lists only `{DEFAULT_MODEL}`, and `{model}` was asked for"
+                ))
                 .suggest(DEFAULT_MODEL),
         );
         return facts;
@@ -102,7 +144,10 @@ pub fn verdict(listed: &[String], model: &str, findings: &mut Vec<Finding>) -> V
     let mut f = Finding::new(Code::ModelNotListed, ids::MODELS).detail(if listed.is_empty() {
         "the key can list no models at all".to_owned()
     } else {
-        format!("`{model}` is not among the {} models this key lists", listed.len())
+        format!(
+            "`{model}` is not among the {} models this key lists",
+            listed.len()
+        )
     });
     if let Some(closest) = closest(listed, model) {
         f = f.suggest(closest.to_owned());
@@ -150,14 +195,26 @@ mod tests {
 
     #[test]
     fn free_plan_list() {
-        assert_eq!(codes(&["gpt-4o-mini"], "gpt-4o"), [(Code::ModelFreePlan, Some("gpt-4o-mini".into()))]);
+        assert_eq!(
+            codes(&["gpt-4o-mini"], "gpt-4o"),
+            [(Code::ModelFreePlan, Some("gpt-4o-mini".into()))]
+        );
         // A near miss of the one free model is a near miss, not the plan.
-        assert_eq!(codes(&["gpt-4o-mini"], "GPT-4o-Mini"), [(Code::ModelNearMiss, Some("gpt-4o-mini".into()))]);
+        assert_eq!(
+            codes(&["gpt-4o-mini"], "GPT-4o-Mini"),
+            [(Code::ModelNearMiss, Some("gpt-4o-mini".into()))]
+        );
     }
 
     #[test]
     fn near_misses_by_case_dash_dot_prefix() {
-        for asked in ["GPT-4o-mini", "gpt4o-mini", "gpt-4o_mini", "openai/gpt-4o-mini", "gpt-4o-Mini"] {
+        for asked in [
+            "GPT-4o-mini",
+            "gpt4o-mini",
+            "gpt-4o_mini",
+            "openai/gpt-4o-mini",
+            "gpt-4o-Mini",
+        ] {
             assert_eq!(
                 codes(&["gpt-4o-mini", "claude-3.5-sonnet"], asked),
                 [(Code::ModelNearMiss, Some("gpt-4o-mini".into()))],
@@ -176,7 +233,10 @@ mod tests {
             codes(&["gpt-4o-mini", "gpt-4.1"], "gpt-4.2"),
             [(Code::ModelNotListed, Some("gpt-4.1".into()))]
         );
-        assert_eq!(codes(&["llama-3-70b", "claude-3-opus"], "gpt-5"), [(Code::ModelNotListed, None)]);
+        assert_eq!(
+            codes(&["llama-3-70b", "claude-3-opus"], "gpt-5"),
+            [(Code::ModelNotListed, None)]
+        );
         assert_eq!(codes(&[], "gpt-5"), [(Code::ModelNotListed, None)]);
     }
 

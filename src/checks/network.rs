@@ -14,22 +14,38 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
     let mut out = Outcome::default();
     let (host, port, via) = match proxy {
         ProxyDecision::Use(choice) => {
-            out.fact("proxy", format!("{} from {}", choice.shown(), choice.variable));
+            out.fact(
+                "proxy",
+                format!("{} from {}", choice.shown(), choice.variable),
+            );
             let Some(p) = choice.parsed() else {
-                out.push(
-                    Finding::new(Code::NetProxy, ids::NETWORK)
-                        .detail(format!("{} is not a URL: {}", choice.variable, choice.shown())),
-                );
+                out.push(Finding::new(Code::NetProxy, ids::NETWORK).detail(format!(
+                    "{} is not a URL: {}",
+                    choice.variable,
+                    choice.shown()
+                )));
                 return out;
             };
             let host = p.host_str().unwrap_or("").to_owned();
-            (host, p.port_or_known_default().unwrap_or(80), Some(choice.variable))
+            (
+                host,
+                p.port_or_known_default().unwrap_or(80),
+                Some(choice.variable),
+            )
         }
         ProxyDecision::Bypassed { by, entry } => {
             out.fact("proxy", format!("none: {by} lists `{entry}`"));
-            (host_of(url), url.port_or_known_default().unwrap_or(443), None)
+            (
+                host_of(url),
+                url.port_or_known_default().unwrap_or(443),
+                None,
+            )
         }
-        ProxyDecision::None => (host_of(url), url.port_or_known_default().unwrap_or(443), None),
+        ProxyDecision::None => (
+            host_of(url),
+            url.port_or_known_default().unwrap_or(443),
+            None,
+        ),
     };
     let what = if via.is_some() { "proxy" } else { "host" };
 
@@ -37,13 +53,29 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
     let addrs = match http.resolver().lookup(&host).await {
         Ok(addrs) => addrs,
         Err(e) => {
-            let code = if via.is_some() { Code::NetProxy } else { Code::NetDns };
-            out.push(Finding::new(code, ids::NETWORK).detail(e.to_string()).evidence("host", host));
+            let code = if via.is_some() {
+                Code::NetProxy
+            } else {
+                Code::NetDns
+            };
+            out.push(
+                Finding::new(code, ids::NETWORK)
+                    .detail(e.to_string())
+                    .evidence("host", host),
+            );
             return out;
         }
     };
     let shown: Vec<String> = addrs.iter().take(3).map(|a| a.ip().to_string()).collect();
-    out.fact("dns", format!("{} → {} ({})", host, shown.join(", "), ms(started.elapsed())));
+    out.fact(
+        "dns",
+        format!(
+            "{} → {} ({})",
+            host,
+            shown.join(", "),
+            ms(started.elapsed())
+        ),
+    );
 
     let started = Instant::now();
     let mut last_error = None;
@@ -56,7 +88,13 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
                 return out;
             }
             Ok(Err(e)) => last_error = Some((target, e.to_string(), false)),
-            Err(_) => last_error = Some((target, format!("no answer within {:?}", http.timeout()), true)),
+            Err(_) => {
+                last_error = Some((
+                    target,
+                    format!("no answer within {:?}", http.timeout()),
+                    true,
+                ))
+            }
         }
     }
     let (target, reason, timed_out) = last_error.expect("at least one address");
@@ -67,12 +105,18 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
     };
     out.push(
         Finding::new(code, ids::NETWORK)
-            .detail(format!("cannot connect to the {what} at {target}: {reason}"))
+            .detail(format!(
+                "cannot connect to the {what} at {target}: {reason}"
+            ))
             .evidence("address", target.to_string()),
     );
     out
 }
 
 fn host_of(url: &Url) -> String {
-    url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']').to_owned()
+    url.host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned()
 }

@@ -15,9 +15,12 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     let bytes = match file.as_deref() {
         None => read_stdin()?,
         Some(p) if p.as_os_str() == "-" => read_stdin()?,
-        Some(p) => std::fs::read(p).map_err(|e| UsageError(format!("cannot read {}: {e}", p.display())))?,
+        Some(p) => {
+            std::fs::read(p).map_err(|e| UsageError(format!("cannot read {}: {e}", p.display())))?
+        }
     };
-    let pasted = paste::parse(&bytes).map_err(|e| UsageError(format!("cannot classify the input: {e}")))?;
+    let pasted =
+        paste::parse(&bytes).map_err(|e| UsageError(format!("cannot classify the input: {e}")))?;
 
     let mut redactor = Redactor::new();
     if let Ok(target) = ctx.resolve_target()
@@ -36,10 +39,16 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     }
     if pasted.is_sse() {
         sse_error_frames(&pasted, &mut outcome);
-        outcome.note.get_or_insert_with(|| "an event stream".to_owned());
+        outcome
+            .note
+            .get_or_insert_with(|| "an event stream".to_owned());
     } else {
         let info = ErrorInfo::from_body(&pasted.body);
-        let (status, origin) = match (pasted.status, status, info.as_ref().and_then(ErrorInfo::status_from_code)) {
+        let (status, origin) = match (
+            pasted.status,
+            status,
+            info.as_ref().and_then(ErrorInfo::status_from_code),
+        ) {
             (Some(s), _, _) => (s, "status line"),
             (None, Some(s), _) => (s, "--status"),
             (None, None, Some(s)) => (s, "the body's error.code"),
@@ -55,7 +64,11 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
         if let Some(id) = pasted.header("x-litellm-call-id") {
             outcome.fact("call id", id);
         }
-        let response = classify::Response { status, headers: &pasted.headers, body: &pasted.body };
+        let response = classify::Response {
+            status,
+            headers: &pasted.headers,
+            body: &pasted.body,
+        };
         outcome.findings = classify::classify(&response, "classify");
         if outcome.findings.is_empty() {
             outcome.note = Some(format!("{status}: a successful answer"));
@@ -70,15 +83,23 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
 fn sse_error_frames(pasted: &paste::Pasted, out: &mut Outcome) {
     let text = String::from_utf8_lossy(&pasted.body);
     for line in text.lines() {
-        let Some(data) = line.strip_prefix("data:") else { continue };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(data.trim()) else { continue };
+        let Some(data) = line.strip_prefix("data:") else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(data.trim()) else {
+            continue;
+        };
         if let Some(err) = json.get("error") {
             out.push(
                 Finding::new(Code::StreamErrorEvent, "classify")
                     .detail("the stream carried an error frame")
                     .evidence("frame", classify::excerpt(data.trim(), 300)),
             );
-            out.push(classify::classify_error_object(err, &pasted.headers, "classify"));
+            out.push(classify::classify_error_object(
+                err,
+                &pasted.headers,
+                "classify",
+            ));
         }
     }
 }
@@ -94,6 +115,8 @@ fn key_like_tokens(text: &str) -> Vec<String> {
 
 fn read_stdin() -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
     Ok(bytes)
 }

@@ -13,9 +13,9 @@ use crate::progress::{Progress, Spinner};
 use crate::redact::Redactor;
 use crate::report::{Outcome, Report};
 use crate::secret::ApiKey;
+use ::url::Url;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use ::url::Url;
 
 /// Which checks a command runs.
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +48,12 @@ struct Shared {
     model: String,
 }
 
-pub(crate) fn run(ctx: &Context, command: &'static str, plan: Plan, url_arg: Option<Sourced<String>>) -> anyhow::Result<u8> {
+pub(crate) fn run(
+    ctx: &Context,
+    command: &'static str,
+    plan: Plan,
+    url_arg: Option<Sourced<String>>,
+) -> anyhow::Result<u8> {
     let resolved = ctx.resolve_target()?;
     let mut redactor = Redactor::new();
     if let Some(k) = &resolved.key {
@@ -57,7 +62,11 @@ pub(crate) fn run(ctx: &Context, command: &'static str, plan: Plan, url_arg: Opt
     let target = Target {
         base_url: url_arg.or(resolved.base_url.clone()),
         key: if plan.key { resolved.key.clone() } else { None },
-        model: if plan.models || plan.chat { resolved.model.clone() } else { None },
+        model: if plan.models || plan.chat {
+            resolved.model.clone()
+        } else {
+            None
+        },
         empty_key_sources: resolved.empty_key_sources.clone(),
     };
     let mut report = Report::new(command, target, ctx.strict);
@@ -69,12 +78,21 @@ pub(crate) fn run(ctx: &Context, command: &'static str, plan: Plan, url_arg: Opt
         let started = Instant::now();
         let findings = key::check(&report.target);
         key_usable = report.target.key.is_some();
-        let note = report.target.key.as_ref().map(|k| format!("{} {}", k.value.fingerprint().short, describe(&k.source)));
+        let note = report
+            .target
+            .key
+            .as_ref()
+            .map(|k| format!("{} {}", k.value.fingerprint().short, describe(&k.source)));
         let mut outcome = Outcome::findings(findings);
         outcome.note = note;
         report.record(ids::KEY, "API key", started.elapsed(), outcome);
     }
-    let raw_url = report.target.base_url.as_ref().map(|u| u.value.clone()).unwrap_or_default();
+    let raw_url = report
+        .target
+        .base_url
+        .as_ref()
+        .map(|u| u.value.clone())
+        .unwrap_or_default();
     let started = Instant::now();
     let verdict = url::check(&raw_url);
     let base = effective_base(&verdict);
@@ -104,16 +122,31 @@ pub(crate) fn run(ctx: &Context, command: &'static str, plan: Plan, url_arg: Opt
         None => (None, "there is no key".to_owned()),
         Some(_) if !gateway.may_receive_key() => (
             None,
-            format!("the key is never sent to {} (plain http off this machine)", gateway.base),
+            format!(
+                "the key is never sent to {} (plain http off this machine)",
+                gateway.base
+            ),
         ),
         Some(k) => (Some(k.value.clone()), String::new()),
     };
     let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
     let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy)?;
-    let model = report.target.model.as_ref().map_or(DEFAULT_MODEL.to_owned(), |m| m.value.clone());
+    let model = report
+        .target
+        .model
+        .as_ref()
+        .map_or(DEFAULT_MODEL.to_owned(), |m| m.value.clone());
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let shared = Arc::new(Shared { http, gateway, key, no_key_because, model });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let shared = Arc::new(Shared {
+        http,
+        gateway,
+        key,
+        no_key_because,
+        model,
+    });
     let ran = runtime.block_on(live(shared, plan, proxy, progress));
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
@@ -139,7 +172,11 @@ pub(crate) fn url_note(v: &UrlVerdict) -> Option<String> {
 fn effective_base(v: &UrlVerdict) -> Result<(Url, bool), String> {
     let failing = v.findings.iter().any(|f| f.severity == Severity::Fail);
     if !failing {
-        return v.parsed.clone().map(|u| (u, false)).ok_or_else(|| "the base URL cannot be used".to_owned());
+        return v
+            .parsed
+            .clone()
+            .map(|u| (u, false))
+            .ok_or_else(|| "the base URL cannot be used".to_owned());
     }
     v.findings
         .iter()
@@ -167,7 +204,12 @@ fn live_checks(plan: &Plan) -> Vec<(&'static str, &'static str)> {
     v
 }
 
-async fn live(shared: Arc<Shared>, plan: Plan, proxy: proxy::ProxyDecision, progress: Progress) -> Vec<Ran> {
+async fn live(
+    shared: Arc<Shared>,
+    plan: Plan,
+    proxy: proxy::ProxyDecision,
+    progress: Progress,
+) -> Vec<Ran> {
     let mut ran = Vec::new();
     let started = Instant::now();
     let net = {
@@ -175,11 +217,21 @@ async fn live(shared: Arc<Shared>, plan: Plan, proxy: proxy::ProxyDecision, prog
         network::check(&shared.http, &shared.gateway.base, &proxy).await
     };
     let network_failed = net.findings.iter().any(|f| f.severity == Severity::Fail);
-    ran.push(Ran { id: ids::NETWORK, title: "Network", duration: started.elapsed(), outcome: net });
+    ran.push(Ran {
+        id: ids::NETWORK,
+        title: "Network",
+        duration: started.elapsed(),
+        outcome: net,
+    });
     let rest: Vec<_> = live_checks(&plan).into_iter().skip(1).collect();
     if network_failed {
         for (id, title) in rest {
-            ran.push(Ran { id, title, duration: Duration::ZERO, outcome: Outcome::skip("not run: the network check failed") });
+            ran.push(Ran {
+                id,
+                title,
+                duration: Duration::ZERO,
+                outcome: Outcome::skip("not run: the network check failed"),
+            });
         }
         return ran;
     }
@@ -206,28 +258,50 @@ async fn live(shared: Arc<Shared>, plan: Plan, proxy: proxy::ProxyDecision, prog
                 }
                 (d, outcome)
             }
-            Err(e) => (Duration::ZERO, Outcome::skip(format!("tlcheck failed inside this check: {e}"))),
+            Err(e) => (
+                Duration::ZERO,
+                Outcome::skip(format!("tlcheck failed inside this check: {e}")),
+            ),
         };
-        ran.push(Ran { id, title, duration, outcome });
+        ran.push(Ran {
+            id,
+            title,
+            duration,
+            outcome,
+        });
     }
     cross_check(&mut ran, listed.as_deref(), &shared.model);
     ran
 }
 
-async fn run_one(id: &'static str, s: &Shared, plan: Plan, _spinner: Spinner) -> (Outcome, Option<Vec<String>>) {
+async fn run_one(
+    id: &'static str,
+    s: &Shared,
+    plan: Plan,
+    _spinner: Spinner,
+) -> (Outcome, Option<Vec<String>>) {
     if id == ids::HEALTH {
         return (health::check(&s.http, &s.gateway).await, None);
     }
     let Some(key) = &s.key else {
-        return (Outcome::skip(format!("not run: {}", s.no_key_because)), None);
+        return (
+            Outcome::skip(format!("not run: {}", s.no_key_because)),
+            None,
+        );
     };
     match id {
         ids::MODELS => {
             let listed = models::check(&s.http, &s.gateway, key, &s.model).await;
             (listed.outcome, listed.ids)
         }
-        ids::KEY_INFO => (key_info::check(&s.http, &s.gateway, key, crate::time::now_unix()).await, None),
-        ids::CHAT if plan.no_spend => (Outcome::skip("not run: --no-spend skips billed requests"), None),
+        ids::KEY_INFO => (
+            key_info::check(&s.http, &s.gateway, key, crate::time::now_unix()).await,
+            None,
+        ),
+        ids::CHAT if plan.no_spend => (
+            Outcome::skip("not run: --no-spend skips billed requests"),
+            None,
+        ),
         ids::CHAT => (chat::check(&s.http, &s.gateway, key, &s.model).await, None),
         _ => (Outcome::skip("unknown check"), None),
     }
@@ -236,10 +310,16 @@ async fn run_one(id: &'static str, s: &Shared, plan: Plan, _spinner: Spinner) ->
 /// What one check learns from another: a model refusal on a free key is the free plan; the same
 /// network failure seen by several checks is reported once.
 fn cross_check(ran: &mut [Ran], listed: Option<&[String]>, model: &str) {
-    let free_key = listed.is_some_and(|l| l.len() == 1 && l[0] == DEFAULT_MODEL) && model != DEFAULT_MODEL;
+    let free_key =
+        listed.is_some_and(|l| l.len() == 1 && l[0] == DEFAULT_MODEL) && model != DEFAULT_MODEL;
     if free_key {
         for r in ran.iter_mut() {
-            for f in r.outcome.findings.iter_mut().filter(|f| f.code == Code::ModelNotAllowed) {
+            for f in r
+                .outcome
+                .findings
+                .iter_mut()
+                .filter(|f| f.code == Code::ModelNotAllowed)
+            {
                 f.code = Code::ModelFreePlan;
                 f.suggestion = Some(DEFAULT_MODEL.to_owned());
             }

@@ -72,17 +72,35 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         no_spend: false,
     };
     match cli.command {
-        Command::Doctor { no_spend } => live::run(&ctx, "doctor", live::Plan { no_spend, ..everything }, None),
+        Command::Doctor { no_spend } => live::run(
+            &ctx,
+            "doctor",
+            live::Plan {
+                no_spend,
+                ..everything
+            },
+            None,
+        ),
         Command::Models => live::run(
             &ctx,
             "models",
-            live::Plan { health: false, key_info: false, chat: false, ..everything },
+            live::Plan {
+                health: false,
+                key_info: false,
+                chat: false,
+                ..everything
+            },
             None,
         ),
         Command::Chat => live::run(
             &ctx,
             "chat",
-            live::Plan { health: false, models: false, key_info: false, ..everything },
+            live::Plan {
+                health: false,
+                models: false,
+                key_info: false,
+                ..everything
+            },
             None,
         ),
         Command::Classify { file, status } => classify::run(&ctx, file, status),

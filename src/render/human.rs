@@ -131,8 +131,15 @@ fn findings(out: &mut String, findings: &[Finding]) {
     }
     let _ = writeln!(out, "{}", "Findings".bold());
     let mut ordered: Vec<&Finding> = findings.iter().collect();
-    // Failures first, then warnings, then information; stable within each.
-    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Failures first, in the order of the layers that decide the exit code; then warnings, then
+    // information.
+    ordered.sort_by_key(|f| {
+        let layer = Layer::PRECEDENCE
+            .iter()
+            .position(|l| *l == f.layer())
+            .unwrap_or(usize::MAX);
+        (std::cmp::Reverse(f.severity), layer)
+    });
     for (i, f) in ordered.into_iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -155,7 +162,7 @@ fn finding(out: &mut String, f: &Finding) {
     if let Some(detail) = &f.detail {
         let _ = writeln!(out, "    {}", wrap(detail, WIDTH, 4));
     }
-    for (name, value) in f.evidence.iter() {
+    for (i, (name, value)) in f.evidence.iter().enumerate() {
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Array(items) => items
@@ -172,7 +179,7 @@ fn finding(out: &mut String, f: &Finding) {
         let _ = writeln!(
             out,
             "    {:<9} {}",
-            "evidence".dimmed(),
+            if i == 0 { "evidence" } else { "" }.dimmed(),
             wrap(&format!("{name}: {text}"), WIDTH, INDENT)
         );
     }

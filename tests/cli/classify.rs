@@ -18,18 +18,31 @@ fn classify(input: &[u8], args: &[&str]) -> (i32, serde_json::Value) {
 }
 
 fn codes(doc: &serde_json::Value) -> Vec<&str> {
-    doc["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect()
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
 }
 
 #[test]
 fn every_recorded_response() {
     let cases = [
-        ("nodb_01_missing_authorization.txt", 12, vec!["auth.no_key_sent"]),
+        (
+            "nodb_01_missing_authorization.txt",
+            12,
+            vec!["auth.no_key_sent"],
+        ),
         ("nodb_05_uppercase_BEARER.txt", 12, vec!["auth.malformed"]),
         ("nodb_20_health_liveliness.txt", 0, vec![]),
         ("nodb_25_upstream_500.txt", 17, vec!["upstream.error"]),
         ("nodb_27_upstream_429.txt", 14, vec!["rate.upstream"]),
-        ("nodb_28_upstream_404.txt", 13, vec!["model.upstream_missing"]),
+        (
+            "nodb_28_upstream_404.txt",
+            13,
+            vec!["model.upstream_missing"],
+        ),
         ("vk_01_good_ok.txt", 0, vec![]),
         ("vk_02_unknown_sk_key.txt", 12, vec!["auth.invalid_key"]),
         ("vk_08_free_denied_model.txt", 13, vec!["model.not_allowed"]),
@@ -40,7 +53,11 @@ fn every_recorded_response() {
         ("vk_19_rpm1_second.txt", 14, vec!["rate.requests"]),
         ("vk_22_models_free.txt", 0, vec![]),
         ("vk_24_key_info_good.txt", 0, vec![]),
-        ("stream_06_upstream_midstream_error.raw", 17, vec!["stream.error_event", "upstream.error"]),
+        (
+            "stream_06_upstream_midstream_error.raw",
+            17,
+            vec!["stream.error_event", "upstream.error"],
+        ),
     ];
     for (name, exit, expected) in cases {
         let (code, doc) = classify(&recorded(name), &[]);
@@ -53,7 +70,9 @@ fn every_recorded_response() {
 fn a_recorded_refusal_in_human_form() {
     let dir = tempdir();
     assert_snapshot!(transcript(
-        tlcheck(dir.path()).arg("classify").write_stdin(recorded("vk_19_rpm1_second.txt"))
+        tlcheck(dir.path())
+            .arg("classify")
+            .write_stdin(recorded("vk_19_rpm1_second.txt"))
     ));
 }
 
@@ -81,7 +100,8 @@ fn a_bare_body_takes_its_status_from_the_flag_or_the_code() {
     let (code, doc) = classify(body, &["--status", "400"]);
     assert_eq!(code, 15);
     assert_eq!(doc["findings"][0]["evidence"]["status"], 400);
-    let with_code = br#"{"error":{"message":"No connected db.","type":"no_db_connection","code":"400"}}"#;
+    let with_code =
+        br#"{"error":{"message":"No connected db.","type":"no_db_connection","code":"400"}}"#;
     let (code, doc) = classify(with_code, &[]);
     assert_eq!(code, 17);
     assert_eq!(codes(&doc), ["upstream.no_db"]);
@@ -92,10 +112,16 @@ fn bad_input_is_a_usage_error() {
     let dir = tempdir();
     let (code, stdout, stderr) = outcome(tlcheck(dir.path()).arg("classify").write_stdin("hello"));
     assert_eq!((code, stdout.as_str()), (2, ""));
-    assert!(stderr.starts_with("error: cannot classify the input: expected raw `curl -i` output"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot classify the input: expected raw `curl -i` output"),
+        "{stderr}"
+    );
     let (code, _, stderr) = outcome(tlcheck(dir.path()).args(["classify", "missing.txt"]));
     assert_eq!(code, 2);
-    assert!(stderr.starts_with("error: cannot read missing.txt"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot read missing.txt"),
+        "{stderr}"
+    );
     let (code, _, stderr) = outcome(
         tlcheck(dir.path())
             .arg("classify")
@@ -103,7 +129,11 @@ fn bad_input_is_a_usage_error() {
     );
     assert_eq!(code, 2);
     assert!(stderr.contains("pass --status N"), "{stderr}");
-    let (code, _, _) = outcome(tlcheck(dir.path()).args(["classify", "--status", "99"]).write_stdin("{}"));
+    let (code, _, _) = outcome(
+        tlcheck(dir.path())
+            .args(["classify", "--status", "99"])
+            .write_stdin("{}"),
+    );
     assert_eq!(code, 2);
 }
 
@@ -115,7 +145,11 @@ fn a_key_echoed_in_the_paste_is_not_printed_back() {
     );
     for format in ["human", "json"] {
         let dir = tempdir();
-        let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["classify", "--format", format]).write_stdin(body.clone()));
+        let (code, stdout, _) = outcome(
+            tlcheck(dir.path())
+                .args(["classify", "--format", format])
+                .write_stdin(body.clone()),
+        );
         assert_eq!(code, 12);
         assert!(!stdout.contains(key), "{stdout}");
         assert!(stdout.contains("sk-…1234"), "{stdout}");

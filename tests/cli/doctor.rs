@@ -17,9 +17,16 @@ fn run_json(server: &Server, args: &[&str]) -> (i32, Value) {
             .env("TENSORLOOP_KEY", KEY)
             .env("TENSORLOOP_BASE_URL", server.base_url()),
     );
-    assert!(!stdout.contains(KEY) && !stderr.contains(KEY), "the key leaked");
-    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    assert_eq!(doc["exit_code"], code, "exit_code in JSON matches the process");
+    assert!(
+        !stdout.contains(KEY) && !stderr.contains(KEY),
+        "the key leaked"
+    );
+    let doc: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    assert_eq!(
+        doc["exit_code"], code,
+        "exit_code in JSON matches the process"
+    );
     (code, doc)
 }
 
@@ -53,23 +60,65 @@ fn a_healthy_gateway_passes_every_check() {
     for check in doc["checks"].as_array().unwrap() {
         assert_eq!(check["status"], "pass", "{check}");
     }
-    let ids: Vec<&str> = doc["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["key", "url", "network", "health", "models", "key_info", "chat"]);
-    let chat = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "chat").unwrap();
-    assert_eq!(chat["facts"]["call id"], "78716cc3-3589-4650-aa89-e9ddf406a68d");
-    assert!(chat["facts"]["cost"].as_str().unwrap().starts_with("$0.0000 (4.95e-6 USD"));
+    let ids: Vec<&str> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "key", "url", "network", "health", "models", "key_info", "chat"
+        ]
+    );
+    let chat = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "chat")
+        .unwrap();
+    assert_eq!(
+        chat["facts"]["call id"],
+        "78716cc3-3589-4650-aa89-e9ddf406a68d"
+    );
+    assert!(
+        chat["facts"]["cost"]
+            .as_str()
+            .unwrap()
+            .starts_with("$0.0000 (4.95e-6 USD")
+    );
     // Every request the checks made is listed, with its call id where the gateway gave one.
     let requests = doc["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 4);
-    assert!(requests.iter().any(|r| r["call_id"] == "78716cc3-3589-4650-aa89-e9ddf406a68d"));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r["call_id"] == "78716cc3-3589-4650-aa89-e9ddf406a68d")
+    );
     // The key went out in the documented form, to the configured host only.
     let seen = server.requests();
-    let chat_req = seen.iter().find(|r| r.path == "/v1/chat/completions").unwrap();
-    assert_eq!(chat_req.header("authorization"), Some(&*format!("Bearer {KEY}")));
+    let chat_req = seen
+        .iter()
+        .find(|r| r.path == "/v1/chat/completions")
+        .unwrap();
+    assert_eq!(
+        chat_req.header("authorization"),
+        Some(&*format!("Bearer {KEY}"))
+    );
     let body: Value = serde_json::from_slice(&chat_req.body).unwrap();
     assert_eq!(body["max_tokens"], 1);
-    assert!(seen.iter().all(|r| r.path != "/health"), "never call /health");
-    assert!(seen.iter().find(|r| r.path == "/health/liveliness").unwrap().header("authorization").is_none());
+    assert!(
+        seen.iter().all(|r| r.path != "/health"),
+        "never call /health"
+    );
+    assert!(
+        seen.iter()
+            .find(|r| r.path == "/health/liveliness")
+            .unwrap()
+            .header("authorization")
+            .is_none()
+    );
 }
 
 #[test]
@@ -92,8 +141,16 @@ fn no_spend_sends_no_chat_request() {
     let (code, doc) = run_json(&server, &["doctor", "--no-spend"]);
     assert_eq!(code, 0);
     assert_eq!(status_of(&doc, "chat"), "skip");
-    assert!(server.requests().iter().all(|r| r.path != "/v1/chat/completions"));
-    assert!(server.requests().iter().any(|r| r.path == "/v1/models"), "free checks still run");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.path != "/v1/chat/completions")
+    );
+    assert!(
+        server.requests().iter().any(|r| r.path == "/v1/models"),
+        "free checks still run"
+    );
 }
 
 /// A gateway that answers every keyed endpoint with the same recorded refusal.
@@ -125,28 +182,72 @@ fn auth_refusals_exit_12() {
         assert_eq!(exit, 12, "{name}: {doc:#}");
         let found = codes(&doc);
         assert!(found.iter().all(|c| c == code), "{name}: {found:?}");
-        assert_eq!(found.len(), 3, "models, key info and chat each saw it: {found:?}");
+        assert_eq!(
+            found.len(),
+            3,
+            "models, key info and chat each saw it: {found:?}"
+        );
     }
 }
 
 #[test]
 fn chat_failures_exit_with_their_class() {
     let cases: [(&str, Vec<u8>, i32, &[&str]); 8] = [
-        ("vk_10 unknown model", recorded("vk_10_good_unknown_model.txt"), 13, &["model.unknown"]),
-        ("vk_14 over budget (422)", recorded("vk_14_overbudget.txt"), 15, &["budget.exhausted"]),
-        ("vk_19 rpm limit", recorded("vk_19_rpm1_second.txt"), 14, &["rate.requests"]),
-        ("nodb_25 upstream 500", recorded("nodb_25_upstream_500.txt"), 17, &["upstream.error"]),
-        ("nodb_27 upstream 429", recorded("nodb_27_upstream_429.txt"), 14, &["rate.upstream"]),
-        ("nodb_28 upstream 404", recorded("nodb_28_upstream_404.txt"), 13, &["model.upstream_missing"]),
+        (
+            "vk_10 unknown model",
+            recorded("vk_10_good_unknown_model.txt"),
+            13,
+            &["model.unknown"],
+        ),
+        (
+            "vk_14 over budget (422)",
+            recorded("vk_14_overbudget.txt"),
+            15,
+            &["budget.exhausted"],
+        ),
+        (
+            "vk_19 rpm limit",
+            recorded("vk_19_rpm1_second.txt"),
+            14,
+            &["rate.requests"],
+        ),
+        (
+            "nodb_25 upstream 500",
+            recorded("nodb_25_upstream_500.txt"),
+            17,
+            &["upstream.error"],
+        ),
+        (
+            "nodb_27 upstream 429",
+            recorded("nodb_27_upstream_429.txt"),
+            14,
+            &["rate.upstream"],
+        ),
+        (
+            "nodb_28 upstream 404",
+            recorded("nodb_28_upstream_404.txt"),
+            13,
+            &["model.upstream_missing"],
+        ),
         (
             "page: 429 rate_limit_error",
-            json_reply(429, "Too Many Requests", &[], r#"{ "error": { "type": "rate_limit_error", "message": "..." } }"#),
+            json_reply(
+                429,
+                "Too Many Requests",
+                &[],
+                r#"{ "error": { "type": "rate_limit_error", "message": "..." } }"#,
+            ),
             14,
             &["rate.requests"],
         ),
         (
             "page: 429 budget_exceeded",
-            json_reply(429, "Too Many Requests", &[], r#"{ "error": { "type": "budget_exceeded", "message": "..." } }"#),
+            json_reply(
+                429,
+                "Too Many Requests",
+                &[],
+                r#"{ "error": { "type": "budget_exceeded", "message": "..." } }"#,
+            ),
             15,
             &["budget.exhausted"],
         ),
@@ -172,8 +273,16 @@ fn free_key_asking_for_another_model_is_the_free_plan() {
 fn upstream_failure_keeps_the_call_id_as_evidence() {
     let server = Server::start(chat_answers(recorded("nodb_25_upstream_500.txt")));
     let (_, doc) = run_json(&server, &["chat"]);
-    let f = doc["findings"].as_array().unwrap().iter().find(|f| f["code"] == "upstream.error").unwrap();
-    assert_eq!(f["evidence"]["call_id"], "d169e728-16b0-4a37-8d36-23926776205e");
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "upstream.error")
+        .unwrap();
+    assert_eq!(
+        f["evidence"]["call_id"],
+        "d169e728-16b0-4a37-8d36-23926776205e"
+    );
     assert_eq!(f["evidence"]["status"], 500);
     assert_eq!(f["evidence"]["error_type"], "internal_server_error");
 }
@@ -191,9 +300,17 @@ fn models_marks_the_target_and_names_near_misses() {
     assert_snapshot!(t);
     let (code, doc) = run_json(&server, &["models"]);
     assert_eq!(code, 0);
-    let models = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "models").unwrap();
+    let models = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "models")
+        .unwrap();
     assert_eq!(models["facts"]["ids"], "gpt-4o-mini (target)");
-    assert!(server.requests().iter().all(|r| r.path == "/v1/models"), "models makes one kind of request");
+    assert!(
+        server.requests().iter().all(|r| r.path == "/v1/models"),
+        "models makes one kind of request"
+    );
 }
 
 #[test]
@@ -234,8 +351,16 @@ fn a_model_that_rejects_max_tokens_is_asked_again() {
     });
     let (code, doc) = run_json(&server, &["chat", "--model", "o3-mini"]);
     assert_eq!(code, 0, "{doc:#}");
-    let chat = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "chat").unwrap();
-    assert!(chat["note"].as_str().unwrap().contains("reasoning model"), "{chat}");
+    let chat = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "chat")
+        .unwrap();
+    assert!(
+        chat["note"].as_str().unwrap().contains("reasoning model"),
+        "{chat}"
+    );
     let sent: Vec<Value> = server
         .requests()
         .iter()
@@ -267,7 +392,10 @@ fn the_key_is_never_printed_even_when_the_server_echoes_it() {
         assert_eq!(code, 12);
         assert!(stdout.contains("auth.invalid_key"), "{stdout}");
         assert!(!stdout.contains(KEY) && !stderr.contains(KEY), "{stdout}");
-        assert!(stdout.contains("sk-…6789"), "the key is shown as its fingerprint: {stdout}");
+        assert!(
+            stdout.contains("sk-…6789"),
+            "the key is shown as its fingerprint: {stdout}"
+        );
     }
 }
 

@@ -140,8 +140,14 @@ fn parse(args: &[&str], env: &[(&str, &str)]) -> (i32, Document) {
 fn every_document_matches_the_schema_and_its_exit_code() {
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
     let cases: [Case; 6] = [
-        (&["url", "--offline", "https://litellm.tensorloop.tech/v1"], &[]),
-        (&["url", "--offline", "https://tensorloop.tech/api/x?y"], &[]),
+        (
+            &["url", "--offline", "https://litellm.tensorloop.tech/v1"],
+            &[],
+        ),
+        (
+            &["url", "--offline", "https://tensorloop.tech/api/x?y"],
+            &[],
+        ),
         (&["header", "BEARER sk-abcdefghijklmnopq"], &[]),
         (&["header", "bearer sk-abcdefghijklmnopq", "--strict"], &[]),
         (

@@ -49,7 +49,10 @@ pub fn redact_volatile(text: &str) -> String {
     ];
     let mut out = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
     for (pattern, with) in rules {
-        out = regex::Regex::new(pattern).unwrap().replace_all(&out, with).into_owned();
+        out = regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&out, with)
+            .into_owned();
     }
     out
 }

@@ -20,12 +20,19 @@ fn doctor(base_url: &str, timeout: &str) -> (i32, Value, Duration) {
     );
     let elapsed = started.elapsed();
     assert!(!stdout.contains(KEY) && !stderr.contains(KEY));
-    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let doc: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     (code, doc, elapsed)
 }
 
 fn finding_codes(doc: &Value) -> Vec<&str> {
-    doc["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "fail").map(|f| f["code"].as_str().unwrap()).collect()
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "fail")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
 }
 
 #[test]
@@ -34,7 +41,12 @@ fn a_name_that_does_not_resolve() {
     assert_eq!(code, 11, "{doc:#}");
     assert_eq!(finding_codes(&doc), ["net.dns"]);
     for skipped in ["health", "models", "key_info", "chat"] {
-        let c = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == skipped).unwrap();
+        let c = doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == skipped)
+            .unwrap();
         assert_eq!(c["status"], "skip", "{skipped}");
     }
 }
@@ -52,7 +64,11 @@ fn a_server_that_never_answers_finishes_within_the_deadline() {
     let (code, doc, elapsed) = doctor(&server.base_url(), "1");
     assert_eq!(code, 11, "{doc:#}");
     let found = finding_codes(&doc);
-    assert_eq!(found, ["net.timeout"], "reported once, however many checks hit it");
+    assert_eq!(
+        found,
+        ["net.timeout"],
+        "reported once, however many checks hit it"
+    );
     // Four requests wait at once, each with a 1 s deadline.
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
 }
@@ -66,10 +82,24 @@ fn a_redirect_is_reported_and_not_followed() {
     });
     let (code, doc, _) = doctor(&server.base_url(), "5");
     assert_eq!(code, 11, "{doc:#}");
-    assert!(finding_codes(&doc).iter().all(|c| *c == "net.redirect"), "{doc:#}");
-    let f = doc["findings"].as_array().unwrap().iter().find(|f| f["code"] == "net.redirect").unwrap();
-    assert_eq!(f["evidence"]["location"], format!("http://{}/elsewhere", target.addr));
-    assert!(target.requests().is_empty(), "the redirect target received nothing, no Authorization header");
+    assert!(
+        finding_codes(&doc).iter().all(|c| *c == "net.redirect"),
+        "{doc:#}"
+    );
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "net.redirect")
+        .unwrap();
+    assert_eq!(
+        f["evidence"]["location"],
+        format!("http://{}/elsewhere", target.addr)
+    );
+    assert!(
+        target.requests().is_empty(),
+        "the redirect target received nothing, no Authorization header"
+    );
 }
 
 #[test]
@@ -91,14 +121,21 @@ fn url_gains_its_network_half() {
     let dir = tempdir();
     let t = transcript(tlcheck(dir.path()).args(["url", &server.base_url()]));
     assert_snapshot!(t);
-    assert!(server.requests().iter().all(|r| r.header("authorization").is_none()), "url never sends the key");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none()),
+        "url never sends the key"
+    );
 }
 
 #[test]
 fn url_offline_opens_no_connection() {
     let server = Server::start(healthy);
     let dir = tempdir();
-    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["url", "--offline", &server.base_url()]));
+    let (code, stdout, _) =
+        outcome(tlcheck(dir.path()).args(["url", "--offline", &server.base_url()]));
     assert_eq!(code, 0, "{stdout}");
     assert!(server.requests().is_empty());
 }
@@ -108,11 +145,24 @@ fn a_proxy_that_refuses_is_a_proxy_problem() {
     let dir = tempdir();
     let (code, stdout, _) = outcome(
         tlcheck(dir.path())
-            .args(["url", "--format", "json", "--timeout", "5", "https://example.com/v1"])
-            .env("HTTPS_PROXY", format!("http://user:s3cret@127.0.0.1:{}", closed_port())),
+            .args([
+                "url",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+                "https://example.com/v1",
+            ])
+            .env(
+                "HTTPS_PROXY",
+                format!("http://user:s3cret@127.0.0.1:{}", closed_port()),
+            ),
     );
     assert_eq!(code, 11, "{stdout}");
     assert!(stdout.contains("net.proxy"), "{stdout}");
-    assert!(stdout.contains("user:***@127.0.0.1"), "the proxy is named, its password masked: {stdout}");
+    assert!(
+        stdout.contains("user:***@127.0.0.1"),
+        "the proxy is named, its password masked: {stdout}"
+    );
     assert!(!stdout.contains("s3cret"));
 }

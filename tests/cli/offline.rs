@@ -87,8 +87,13 @@ fn unknown_format_is_a_usage_error() {
 #[test]
 fn color_always_colours_and_never_does_not() {
     let dir = tempdir();
-    let (_, coloured, _) =
-        outcome(tlcheck(dir.path()).args(["--color", "always", "url", "--offline", "https://tensorloop.tech"]));
+    let (_, coloured, _) = outcome(tlcheck(dir.path()).args([
+        "--color",
+        "always",
+        "url",
+        "--offline",
+        "https://tensorloop.tech",
+    ]));
     assert!(coloured.contains("\u{1b}["), "{coloured}");
     let (_, plain, _) = outcome(
         tlcheck(dir.path())

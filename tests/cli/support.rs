@@ -78,7 +78,11 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
         log.lock().unwrap().push(req.clone());
         match handler(&req) {
             Reply::Bytes(bytes) => {
-                if writer.write_all(&bytes).and_then(|()| writer.flush()).is_err() {
+                if writer
+                    .write_all(&bytes)
+                    .and_then(|()| writer.flush())
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -121,7 +125,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Seen> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Seen { method, path, headers, body })
+    Some(Seen {
+        method,
+        path,
+        headers,
+        body,
+    })
 }
 
 fn fixtures_dir() -> PathBuf {
@@ -143,9 +152,11 @@ pub fn recorded(name: &str) -> Vec<u8> {
     let head = &text[head_start..body_marker_at];
     let mut body = text[body_marker_at + body_marker.len()..].to_vec();
     // The recorder ends the file with a line feed that the response did not have.
-    let declared: Option<usize> = String::from_utf8_lossy(head)
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()));
+    let declared: Option<usize> = String::from_utf8_lossy(head).lines().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("content-length:")
+            .map(|v| v.trim().parse().unwrap())
+    });
     if declared == Some(body.len() - 1) && body.ends_with(b"\n") {
         body.pop();
     }
@@ -159,7 +170,12 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// A JSON response with the headers LiteLLM sends on every answer.
-pub fn json_reply(status: u16, reason: &str, extra_headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+pub fn json_reply(
+    status: u16,
+    reason: &str,
+    extra_headers: &[(&str, &str)],
+    body: &str,
+) -> Vec<u8> {
     let mut head = format!(
         "HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\ncontent-type: application/json\r\n",
         body.len()
@@ -180,7 +196,14 @@ pub fn healthy(req: &Seen) -> Reply {
         ("GET", "/v1/models") => "vk_22_models_free.txt",
         ("GET", "/key/info") => "vk_24_key_info_good.txt",
         ("POST", "/v1/chat/completions") => "vk_01_good_ok.txt",
-        _ => return Reply::Bytes(json_reply(404, "Not Found", &[], r#"{"detail":"Not Found"}"#)),
+        _ => {
+            return Reply::Bytes(json_reply(
+                404,
+                "Not Found",
+                &[],
+                r#"{"detail":"Not Found"}"#,
+            ));
+        }
     };
     Reply::Bytes(recorded(name))
 }
@@ -195,7 +218,11 @@ pub fn closed_port() -> u16 {
 
 #[test]
 fn recorded_responses_keep_their_declared_length() {
-    for name in ["vk_01_good_ok.txt", "vk_14_overbudget.txt", "nodb_20_health_liveliness.txt"] {
+    for name in [
+        "vk_01_good_ok.txt",
+        "vk_14_overbudget.txt",
+        "nodb_20_health_liveliness.txt",
+    ] {
         let bytes = recorded(name);
         let text = String::from_utf8_lossy(&bytes);
         let (head, body) = text.split_once("\r\n\r\n").unwrap();

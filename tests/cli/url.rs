@@ -4,17 +4,21 @@ use insta::assert_snapshot;
 #[test]
 fn canonical_url_passes() {
     let dir = tempdir();
-    assert_snapshot!(transcript(
-        tlcheck(dir.path()).args(["url", "--offline", "https://litellm.tensorloop.tech/v1"])
-    ));
+    assert_snapshot!(transcript(tlcheck(dir.path()).args([
+        "url",
+        "--offline",
+        "https://litellm.tensorloop.tech/v1"
+    ])));
 }
 
 #[test]
 fn marketing_site_fails() {
     let dir = tempdir();
-    assert_snapshot!(transcript(
-        tlcheck(dir.path()).args(["url", "--offline", "https://tensorloop.tech/v1"])
-    ));
+    assert_snapshot!(transcript(tlcheck(dir.path()).args([
+        "url",
+        "--offline",
+        "https://tensorloop.tech/v1"
+    ])));
 }
 
 #[test]
@@ -32,7 +36,8 @@ fn several_problems_at_once_json() {
 #[test]
 fn loopback_http_is_fine() {
     let dir = tempdir();
-    let (code, stdout, _) = outcome(tlcheck(dir.path()).args(["url", "--offline", "http://[::1]:4000/v1"]));
+    let (code, stdout, _) =
+        outcome(tlcheck(dir.path()).args(["url", "--offline", "http://[::1]:4000/v1"]));
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("url.custom_host"));
     assert!(!stdout.contains("url.not_https"));
@@ -57,9 +62,11 @@ fn without_argument_uses_the_configured_url_and_names_its_source() {
 #[test]
 fn credentials_in_the_url_are_masked() {
     let dir = tempdir();
-    let (code, stdout, _) = outcome(
-        tlcheck(dir.path()).args(["url", "--offline", "https://bob:hunter2@litellm.tensorloop.tech/v1"]),
-    );
+    let (code, stdout, _) = outcome(tlcheck(dir.path()).args([
+        "url",
+        "--offline",
+        "https://bob:hunter2@litellm.tensorloop.tech/v1",
+    ]));
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("bob:***@"), "{stdout}");
     assert!(!stdout.contains("hunter2"), "{stdout}");
