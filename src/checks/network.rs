@@ -48,6 +48,13 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
         ),
     };
     let what = if via.is_some() { "proxy" } else { "host" };
+    let with_proxy = |f: Finding| match proxy {
+        ProxyDecision::Use(choice) => f.evidence(
+            "proxy",
+            format!("{} from {}", choice.shown(), choice.variable),
+        ),
+        _ => f,
+    };
 
     let started = Instant::now();
     let addrs = match http.resolver().lookup(&host).await {
@@ -58,11 +65,11 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
             } else {
                 Code::NetDns
             };
-            out.push(
+            out.push(with_proxy(
                 Finding::new(code, ids::NETWORK)
                     .detail(e.to_string())
                     .evidence("host", host),
-            );
+            ));
             return out;
         }
     };
@@ -103,13 +110,13 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
         (false, true) => Code::NetTimeout,
         (false, false) => Code::NetConnect,
     };
-    out.push(
+    out.push(with_proxy(
         Finding::new(code, ids::NETWORK)
             .detail(format!(
                 "cannot connect to the {what} at {target}: {reason}"
             ))
             .evidence("address", target.to_string()),
-    );
+    ));
     out
 }
 

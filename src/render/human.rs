@@ -130,38 +130,72 @@ fn findings(out: &mut String, findings: &[Finding]) {
         return;
     }
     let _ = writeln!(out, "{}", "Findings".bold());
-    let mut ordered: Vec<&Finding> = findings.iter().collect();
+    // One entry per code and severity: several checks often see the same cause.
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].code == f.code && g[0].severity == f.severity)
+        {
+            Some(group) => group.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
     // Failures first, in the order of the layers that decide the exit code; then warnings, then
     // information.
-    ordered.sort_by_key(|f| {
+    groups.sort_by_key(|g| {
         let layer = Layer::PRECEDENCE
             .iter()
-            .position(|l| *l == f.layer())
+            .position(|l| *l == g[0].layer())
             .unwrap_or(usize::MAX);
-        (std::cmp::Reverse(f.severity), layer)
+        (std::cmp::Reverse(g[0].severity), layer)
     });
-    for (i, f) in ordered.into_iter().enumerate() {
+    for (i, group) in groups.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        finding(out, f);
+        finding_group(out, group);
     }
     out.push('\n');
 }
 
-fn finding(out: &mut String, f: &Finding) {
-    let entry = f.code.entry();
+/// Evidence indent: the width of "    evidence  ".
+const INDENT: usize = 14;
+
+fn finding_group(out: &mut String, group: &[&Finding]) {
+    let first = group[0];
+    let entry = first.code.entry();
     let _ = writeln!(
         out,
         "  {} {}  {}",
-        severity_symbol(f.severity),
-        f.code.as_str().bold(),
+        severity_symbol(first.severity),
+        first.code.as_str().bold(),
         entry.title
     );
-    const INDENT: usize = 14;
-    if let Some(detail) = &f.detail {
-        let _ = writeln!(out, "    {}", wrap(detail, WIDTH, 4));
+    for f in group {
+        let detail = match (&f.detail, group.len()) {
+            (Some(d), 1) => Some(d.clone()),
+            (Some(d), _) => Some(format!("{}: {d}", f.check)),
+            (None, 1) => None,
+            (None, _) => Some(format!("{}:", f.check)),
+        };
+        if let Some(detail) = detail {
+            let _ = writeln!(out, "    {}", wrap(&detail, WIDTH, 4));
+        }
+        evidence(out, f);
     }
+    let _ = writeln!(
+        out,
+        "    {:<9} {}",
+        "fix".cyan().bold(),
+        wrap(entry.fix, WIDTH, INDENT)
+    );
+    if let Some(s) = group.iter().find_map(|f| f.suggestion.as_ref()) {
+        let _ = writeln!(out, "    {:<9} {}", "try".cyan().bold(), s.bold());
+    }
+}
+
+fn evidence(out: &mut String, f: &Finding) {
     for (i, (name, value)) in f.evidence.iter().enumerate() {
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
@@ -182,15 +216,6 @@ fn finding(out: &mut String, f: &Finding) {
             if i == 0 { "evidence" } else { "" }.dimmed(),
             wrap(&format!("{name}: {text}"), WIDTH, INDENT)
         );
-    }
-    let _ = writeln!(
-        out,
-        "    {:<9} {}",
-        "fix".cyan().bold(),
-        wrap(entry.fix, WIDTH, INDENT)
-    );
-    if let Some(s) = &f.suggestion {
-        let _ = writeln!(out, "    {:<9} {}", "try".cyan().bold(), s.bold());
     }
 }
 
