@@ -14,6 +14,7 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod secret;
+pub mod sse;
 pub mod time;
 
 pub use commands::run;

@@ -65,7 +65,7 @@ fn join(base: &Url, endpoint: &str) -> Url {
 pub fn transport_finding(f: &TransportFailure, check: &'static str) -> Finding {
     let code = match f.kind {
         TransportKind::Dns => Code::NetDns,
-        TransportKind::Connect | TransportKind::Other => Code::NetConnect,
+        TransportKind::Connect | TransportKind::Cut | TransportKind::Other => Code::NetConnect,
         TransportKind::Tls => Code::NetTls,
         TransportKind::Proxy => Code::NetProxy,
         TransportKind::Timeout => Code::NetTimeout,

@@ -73,6 +73,8 @@ pub enum TransportKind {
     Tls,
     Proxy,
     Timeout,
+    /// The connection broke after the response had started.
+    Cut,
     Other,
 }
 
@@ -82,6 +84,54 @@ pub struct TransportFailure {
     pub kind: TransportKind,
     pub detail: String,
     pub elapsed: Duration,
+}
+
+/// A response whose headers have arrived and whose body is still to be read.
+pub struct Opened {
+    pub status: u16,
+    /// Header names in lowercase, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub time_to_headers: Duration,
+    pub started_unix: i64,
+    /// When the request was sent: arrival times are measured from here.
+    pub started: Instant,
+    response: reqwest::Response,
+    via_proxy: bool,
+}
+
+impl Opened {
+    /// The next piece of the body as it arrives; `None` at a clean end. A connection that breaks
+    /// mid-body is [`TransportKind::Cut`].
+    pub async fn next_chunk(&mut self) -> Result<Option<bytes::Bytes>, TransportFailure> {
+        match self.response.chunk().await {
+            Ok(chunk) => Ok(chunk),
+            Err(e) => {
+                let (kind, detail) = if e.is_timeout() {
+                    (TransportKind::Timeout, "the deadline passed while the body was arriving".to_owned())
+                } else if e.is_body() || e.is_decode() {
+                    (TransportKind::Cut, format!("the connection broke mid-body: {}", innermost(&e)))
+                } else {
+                    explain_error(&e, self.via_proxy)
+                };
+                Err(TransportFailure { kind, detail, elapsed: self.started.elapsed() })
+            }
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn innermost(e: &(dyn StdError + 'static)) -> String {
+    let mut current = e;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
 }
 
 /// A request tlcheck makes.
@@ -147,10 +197,40 @@ impl Http {
 
     /// Send a request and read its answer (up to [`MAX_BODY_BYTES`] of body).
     pub async fn send(&self, req: Request<'_>) -> Result<Exchange, TransportFailure> {
+        let method = req.method;
+        let url = req.url.to_string();
+        let mut opened = self.open(req, self.timeout).await?;
+        let mut body = Vec::new();
+        let mut body_truncated = false;
+        while let Some(chunk) = opened.next_chunk().await? {
+            let room = MAX_BODY_BYTES - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                body_truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Exchange {
+            method,
+            url,
+            started_unix: opened.started_unix,
+            status: opened.status,
+            headers: opened.headers,
+            body,
+            body_truncated,
+            time_to_headers: opened.time_to_headers,
+            elapsed: opened.started.elapsed(),
+        })
+    }
+
+    /// Send a request and return once the response headers are in; the body is read chunk by
+    /// chunk with [`Opened::next_chunk`]. `deadline` bounds the whole exchange, body included.
+    pub async fn open(&self, req: Request<'_>, deadline: Duration) -> Result<Opened, TransportFailure> {
         let started = Instant::now();
         let started_unix = crate::time::now_unix();
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).expect("static method");
-        let mut builder = self.client.request(method, req.url.clone());
+        let mut builder = self.client.request(method, req.url.clone()).timeout(deadline);
         if let Some(key) = req.key {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", key.normalized()))
                 .map_err(|_| TransportFailure {
@@ -166,12 +246,10 @@ impl Http {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json.to_string());
         }
-        let mut response = builder
+        let response = builder
             .send()
             .await
             .map_err(|e| self.failure(&e, started))?;
-        let time_to_headers = started.elapsed();
-        let status = response.status().as_u16();
         let headers = response
             .headers()
             .iter()
@@ -182,33 +260,14 @@ impl Http {
                 )
             })
             .collect();
-        let mut body = Vec::new();
-        let mut body_truncated = false;
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = MAX_BODY_BYTES - body.len();
-                    if chunk.len() > room {
-                        body.extend_from_slice(&chunk[..room]);
-                        body_truncated = true;
-                        break;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => return Err(self.failure(&e, started)),
-            }
-        }
-        Ok(Exchange {
-            method: req.method,
-            url: req.url.to_string(),
-            started_unix,
-            status,
+        Ok(Opened {
+            status: response.status().as_u16(),
             headers,
-            body,
-            body_truncated,
-            time_to_headers,
-            elapsed: started.elapsed(),
+            time_to_headers: started.elapsed(),
+            started_unix,
+            started,
+            response,
+            via_proxy: self.via_proxy,
         })
     }
 
