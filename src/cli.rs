@@ -64,6 +64,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0, value_parser = parse_seconds)]
     pub timeout: f64,
 
+    /// Deadline for a whole streamed answer, in seconds
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub stream_timeout: f64,
+
+    /// Longest silence allowed inside a stream, in seconds
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 20.0, value_parser = parse_seconds)]
+    pub idle_timeout: f64,
+
     #[command(flatten)]
     pub inputs: InputFlags,
 }
@@ -116,6 +124,17 @@ Examples:
   tlcheck chat
   tlcheck chat --model gpt-4o")]
     Chat,
+
+    /// Send one small streamed completion (billed): does it reach `data: [DONE]`, and if not, why
+    #[command(after_help = "\
+Examples:
+  tlcheck stream
+  tlcheck stream --idle-timeout 5 --stream-timeout 30
+
+Verdicts: [DONE] reached (pass); stream.error_event; stream.cut (the connection broke);
+stream.no_done (ended, stalled or ran past a deadline without [DONE]); stream.not_sse (a JSON error
+instead of a stream); stream.buffered (all events in one burst after a silence).")]
+    Stream,
 
     /// Classify a pasted response: raw `curl -i`/`curl -v` output, a JSON body, or an SSE transcript (offline)
     #[command(after_help = "\

@@ -139,6 +139,8 @@ pub struct Check {
     pub note: Option<String>,
     /// What the check measured or read, in display order (latency, limits, model ids…).
     pub facts: Vec<(&'static str, String)>,
+    /// Phases and when each was reached, from the request (the stream's headers, first event…).
+    pub timeline: Vec<(&'static str, Duration)>,
 }
 
 /// One HTTP request tlcheck made, for the report's list of calls to find on the Activity page.
@@ -161,6 +163,7 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub note: Option<String>,
     pub facts: Vec<(&'static str, String)>,
+    pub timeline: Vec<(&'static str, Duration)>,
     pub requests: Vec<RequestRecord>,
     /// Set when the check did not run; the reason.
     pub skipped: Option<String>,
@@ -242,6 +245,7 @@ impl Report {
             duration,
             note: outcome.skipped.or(outcome.note),
             facts: outcome.facts,
+            timeline: outcome.timeline,
         });
         self.findings.extend(outcome.findings);
         self.requests.extend(outcome.requests);

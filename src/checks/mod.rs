@@ -9,6 +9,7 @@ pub mod key_info;
 pub mod live;
 pub mod models;
 pub mod network;
+pub mod stream;
 pub mod url;
 
 /// Check ids, as they appear in reports and JSON.
@@ -21,4 +22,5 @@ pub mod ids {
     pub const MODELS: &str = "models";
     pub const KEY_INFO: &str = "key_info";
     pub const CHAT: &str = "chat";
+    pub const STREAM: &str = "stream";
 }

@@ -2,10 +2,10 @@
 
 use super::Context;
 use crate::UsageError;
-use crate::catalog::Code;
+use crate::checks::stream;
 use crate::classify::{self, ErrorInfo, paste};
 use crate::redact::Redactor;
-use crate::report::{Finding, Outcome, Report};
+use crate::report::{Outcome, Report};
 use anyhow::Context as _;
 use std::io::Read;
 use std::path::PathBuf;
@@ -38,10 +38,10 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
         outcome.fact("skipped", pasted.skipped.join("; "));
     }
     if pasted.is_sse() {
-        sse_error_frames(&pasted, &mut outcome);
-        outcome
-            .note
-            .get_or_insert_with(|| "an event stream".to_owned());
+        let verdict = stream::verdict_on_transcript(&pasted.body, &pasted.headers, "classify");
+        outcome.findings = verdict.findings;
+        outcome.facts.extend(verdict.facts);
+        outcome.note = verdict.note;
     } else {
         let info = ErrorInfo::from_body(&pasted.body);
         let (status, origin) = match (
@@ -77,31 +77,6 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     let mut report = Report::new("classify", Default::default(), ctx.strict);
     report.record("classify", "Pasted response", started.elapsed(), outcome);
     ctx.finish(&report, redactor)
-}
-
-/// Classify the `data: {"error": …}` frames of a pasted stream.
-fn sse_error_frames(pasted: &paste::Pasted, out: &mut Outcome) {
-    let text = String::from_utf8_lossy(&pasted.body);
-    for line in text.lines() {
-        let Some(data) = line.strip_prefix("data:") else {
-            continue;
-        };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(data.trim()) else {
-            continue;
-        };
-        if let Some(err) = json.get("error") {
-            out.push(
-                Finding::new(Code::StreamErrorEvent, "classify")
-                    .detail("the stream carried an error frame")
-                    .evidence("frame", classify::excerpt(data.trim(), 300)),
-            );
-            out.push(classify::classify_error_object(
-                err,
-                &pasted.headers,
-                "classify",
-            ));
-        }
-    }
 }
 
 /// Words in a paste that look like keys (`sk-…` of some length), so that a key echoed by a server

@@ -5,7 +5,7 @@ use super::Context;
 use crate::catalog::{Code, DEFAULT_MODEL, Layer, Severity};
 use crate::checks::live::Gateway;
 use crate::checks::url::UrlVerdict;
-use crate::checks::{chat, health, ids, key, key_info, models, network, url};
+use crate::checks::{chat, health, ids, key, key_info, models, network, stream, url};
 use crate::inputs::{Sourced, Target};
 use crate::net::Http;
 use crate::net::proxy;
@@ -22,13 +22,20 @@ use std::time::{Duration, Instant};
 pub(crate) struct Plan {
     /// Check the key offline (and send it to the checks that need it).
     pub key: bool,
-    pub health: bool,
-    pub models: bool,
-    pub key_info: bool,
-    pub chat: bool,
+    /// The HTTP checks to run after the network check (ids from `checks::ids`).
+    pub checks: &'static [&'static str],
     /// Skip billed requests (`--no-spend`).
     pub no_spend: bool,
 }
+
+/// Every HTTP check, in report order: free ones first.
+const HTTP_CHECKS: [(&str, &str); 5] = [
+    (ids::HEALTH, "Gateway health"),
+    (ids::MODELS, "Models for this key"),
+    (ids::KEY_INFO, "Key info"),
+    (ids::CHAT, "Chat completion (billed)"),
+    (ids::STREAM, "Streamed completion (billed)"),
+];
 
 /// A check's place in the report: id, title, and how long it took.
 struct Ran {
@@ -46,6 +53,7 @@ struct Shared {
     /// Why `key` is absent.
     no_key_because: String,
     model: String,
+    stream_limits: stream::Limits,
 }
 
 pub(crate) fn run(
@@ -62,7 +70,8 @@ pub(crate) fn run(
     let target = Target {
         base_url: url_arg.or(resolved.base_url.clone()),
         key: if plan.key { resolved.key.clone() } else { None },
-        model: if plan.models || plan.chat {
+        // Only the checks that name a model show it.
+        model: if plan.checks.iter().any(|c| [ids::MODELS, ids::CHAT, ids::STREAM].contains(c)) {
             resolved.model.clone()
         } else {
             None
@@ -140,12 +149,18 @@ pub(crate) fn run(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let stream_limits = stream::Limits {
+        total: Duration::from_secs_f64(ctx.stream_timeout),
+        idle: Duration::from_secs_f64(ctx.idle_timeout),
+        max_bytes: stream::MAX_STREAM_BYTES,
+    };
     let shared = Arc::new(Shared {
         http,
         gateway,
         key,
         no_key_because,
         model,
+        stream_limits,
     });
     let ran = runtime.block_on(live(shared, plan, proxy, progress));
     for r in ran {
@@ -189,18 +204,7 @@ fn effective_base(v: &UrlVerdict) -> Result<(Url, bool), String> {
 
 fn live_checks(plan: &Plan) -> Vec<(&'static str, &'static str)> {
     let mut v = vec![(ids::NETWORK, "Network")];
-    if plan.health {
-        v.push((ids::HEALTH, "Gateway health"));
-    }
-    if plan.models {
-        v.push((ids::MODELS, "Models for this key"));
-    }
-    if plan.key_info {
-        v.push((ids::KEY_INFO, "Key info"));
-    }
-    if plan.chat {
-        v.push((ids::CHAT, "Chat completion (billed)"));
-    }
+    v.extend(HTTP_CHECKS.into_iter().filter(|(id, _)| plan.checks.contains(id)));
     v
 }
 
@@ -303,6 +307,14 @@ async fn run_one(
             None,
         ),
         ids::CHAT => (chat::check(&s.http, &s.gateway, key, &s.model).await, None),
+        ids::STREAM if plan.no_spend => (
+            Outcome::skip("not run: --no-spend skips billed requests"),
+            None,
+        ),
+        ids::STREAM => (
+            stream::check(&s.http, &s.gateway, key, &s.model, s.stream_limits).await,
+            None,
+        ),
         _ => (Outcome::skip("unknown check"), None),
     }
 }

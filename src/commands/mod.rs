@@ -19,6 +19,9 @@ pub(crate) struct Context {
     pub strict: bool,
     /// Deadline for each network step, in seconds.
     pub timeout: f64,
+    /// Deadline for a whole stream, and for silence inside it, in seconds.
+    pub stream_timeout: f64,
+    pub idle_timeout: f64,
     pub inputs: InputArgs,
 }
 
@@ -29,6 +32,8 @@ impl Context {
             format: global.format,
             strict: global.strict,
             timeout: global.timeout,
+            stream_timeout: global.stream_timeout,
+            idle_timeout: global.idle_timeout,
             inputs: InputArgs {
                 key: f.key,
                 key_file: f.key_file,
@@ -63,46 +68,22 @@ impl Context {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
     let ctx = Context::new(cli.global);
-    let everything = live::Plan {
+    use crate::checks::ids::{CHAT, HEALTH, KEY_INFO, MODELS, STREAM};
+    let plan = |checks, no_spend| live::Plan {
         key: true,
-        health: true,
-        models: true,
-        key_info: true,
-        chat: true,
-        no_spend: false,
+        checks,
+        no_spend,
     };
     match cli.command {
         Command::Doctor { no_spend } => live::run(
             &ctx,
             "doctor",
-            live::Plan {
-                no_spend,
-                ..everything
-            },
+            plan(&[HEALTH, MODELS, KEY_INFO, CHAT, STREAM], no_spend),
             None,
         ),
-        Command::Models => live::run(
-            &ctx,
-            "models",
-            live::Plan {
-                health: false,
-                key_info: false,
-                chat: false,
-                ..everything
-            },
-            None,
-        ),
-        Command::Chat => live::run(
-            &ctx,
-            "chat",
-            live::Plan {
-                health: false,
-                models: false,
-                key_info: false,
-                ..everything
-            },
-            None,
-        ),
+        Command::Models => live::run(&ctx, "models", plan(&[MODELS], false), None),
+        Command::Chat => live::run(&ctx, "chat", plan(&[CHAT], false), None),
+        Command::Stream => live::run(&ctx, "stream", plan(&[STREAM], false), None),
         Command::Classify { file, status } => classify::run(&ctx, file, status),
         Command::Header { value } => header::run(&ctx, value),
         Command::Url { url, offline } => url::run(&ctx, url, offline),

@@ -19,10 +19,7 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
     if !offline {
         let plan = Plan {
             key: false,
-            health: true,
-            models: false,
-            key_info: false,
-            chat: false,
+            checks: &[ids::HEALTH],
             no_spend: true,
         };
         return live::run(ctx, "url", plan, from_arg);

@@ -103,6 +103,7 @@ fn checks(out: &mut String, checks: &[Check]) {
             let _ = write!(out, "  {}", format!("{ms:.0} ms").dimmed());
         }
         out.push('\n');
+        timeline(out, &c.timeline);
         let fact_width = c.facts.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (name, value) in &c.facts {
             let _ = writeln!(
@@ -114,6 +115,32 @@ fn checks(out: &mut String, checks: &[Check]) {
         }
     }
     out.push('\n');
+}
+
+/// Width of the timeline's bars at the end of the stream.
+const BAR: usize = 24;
+
+/// One line per phase: when it was reached, the time since the phase before, and a bar.
+fn timeline(out: &mut String, phases: &[(&'static str, std::time::Duration)]) {
+    let Some(end) = phases.iter().map(|(_, t)| *t).max().filter(|t| !t.is_zero()) else {
+        return;
+    };
+    let width = phases.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut previous = std::time::Duration::ZERO;
+    for (name, at) in phases {
+        let filled = ((at.as_secs_f64() / end.as_secs_f64()) * BAR as f64).round() as usize;
+        let bar = format!("{}{}", "█".repeat(filled), "·".repeat(BAR - filled.min(BAR)));
+        let step = at.saturating_sub(previous);
+        previous = *at;
+        let _ = writeln!(
+            out,
+            "      {} {} {:>9} {}",
+            format!("{name:<width$}").dimmed(),
+            bar.cyan(),
+            crate::checks::live::ms(*at),
+            format!("+{}", crate::checks::live::ms(step)).dimmed()
+        );
+    }
 }
 
 fn notices(out: &mut String, notices: &[String]) {

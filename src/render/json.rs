@@ -62,6 +62,21 @@ struct CheckDoc<'a> {
     duration_ms: f64,
     note: Option<&'a str>,
     facts: Facts<'a>,
+    timeline: Timeline<'a>,
+}
+
+/// Phases as an object of milliseconds, in order.
+struct Timeline<'a>(&'a [(&'static str, std::time::Duration)]);
+
+impl Serialize for Timeline<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(&k.replace(' ', "_"), &millis(*v))?;
+        }
+        map.end()
+    }
 }
 
 /// Facts as an object, in the order the check gave them.
@@ -149,6 +164,7 @@ pub fn report(report: &Report) -> String {
                 duration_ms: millis(c.duration),
                 note: c.note.as_deref(),
                 facts: Facts(&c.facts),
+                timeline: Timeline(&c.timeline),
             })
             .collect(),
         findings: report

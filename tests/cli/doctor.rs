@@ -1,6 +1,6 @@
 //! `doctor`, `models` and `chat` against local gateways that replay what LiteLLM 1.106.2 sent.
 
-use crate::support::{Reply, Seen, Server, healthy, json_reply, recorded};
+use crate::support::{Reply, Seen, Server, healthy, is_stream, json_reply, recorded};
 use crate::{outcome, tempdir, tlcheck, transcript};
 use insta::assert_snapshot;
 use serde_json::Value;
@@ -69,7 +69,7 @@ fn a_healthy_gateway_passes_every_check() {
     assert_eq!(
         ids,
         [
-            "key", "url", "network", "health", "models", "key_info", "chat"
+            "key", "url", "network", "health", "models", "key_info", "chat", "stream"
         ]
     );
     let chat = doc["checks"]
@@ -90,7 +90,7 @@ fn a_healthy_gateway_passes_every_check() {
     );
     // Every request the checks made is listed, with its call id where the gateway gave one.
     let requests = doc["requests"].as_array().unwrap();
-    assert_eq!(requests.len(), 4);
+    assert_eq!(requests.len(), 5);
     assert!(
         requests
             .iter()
@@ -161,10 +161,10 @@ fn refusing(name: &'static str) -> impl Fn(&Seen) -> Reply {
     }
 }
 
-/// A healthy gateway whose chat endpoint answers with a recorded response.
+/// A healthy gateway whose (non-streamed) chat endpoint answers with a recorded response.
 fn chat_answers(bytes: Vec<u8>) -> impl Fn(&Seen) -> Reply {
     move |req| match req.path.as_str() {
-        "/v1/chat/completions" => Reply::Bytes(bytes.clone()),
+        "/v1/chat/completions" if !is_stream(req) => Reply::Bytes(bytes.clone()),
         _ => healthy(req),
     }
 }
@@ -181,12 +181,10 @@ fn auth_refusals_exit_12() {
         let (exit, doc) = run_json(&server, &["doctor"]);
         assert_eq!(exit, 12, "{name}: {doc:#}");
         let found = codes(&doc);
-        assert!(found.iter().all(|c| c == code), "{name}: {found:?}");
-        assert_eq!(
-            found.len(),
-            3,
-            "models, key info and chat each saw it: {found:?}"
-        );
+        let same = found.iter().filter(|c| *c == code).count();
+        assert_eq!(same, 4, "models, key info, chat and stream each saw it: {found:?}");
+        // The streamed request got a JSON refusal instead of a stream.
+        assert!(found.iter().all(|c| c == code || c == "stream.not_sse"), "{name}: {found:?}");
     }
 }
 

@@ -83,6 +83,7 @@ struct Check {
     duration_ms: f64,
     note: Option<String>,
     facts: serde_json::Map<String, serde_json::Value>,
+    timeline: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -48,6 +48,10 @@ pub fn redact_volatile(text: &str) -> String {
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
         // A check's duration shows only from 1 ms on: drop it wherever it stands last on a line.
         (r"(?m)  \[ms\]$", ""),
+        // Right-aligned timings pad differently by length.
+        (r" +\[ms\]", " [ms]"),
+        // Timeline bars are drawn to scale.
+        (r"[█·]{24}", "[bar]"),
     ];
     let mut out = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
     for (pattern, with) in rules {

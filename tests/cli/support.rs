@@ -138,7 +138,8 @@ fn fixtures_dir() -> PathBuf {
 }
 
 /// A recorded response, byte for byte: status line, headers and body as the gateway sent them.
-/// `.txt` recordings carry `#` notes around the head and body; `.raw` ones are the bytes alone.
+/// `.txt` recordings carry `#` notes around the head and body; `.raw` ones are the bytes alone,
+/// their chunked bodies recorded decoded (as curl prints them).
 pub fn recorded(name: &str) -> Vec<u8> {
     let bytes = std::fs::read(fixtures_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     if name.ends_with(".raw") {
@@ -169,6 +170,42 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// A recorded stream as it goes over the wire: the recorded head, then the body re-encoded in
+/// chunked transfer encoding, one chunk per event, ended with the last chunk.
+pub fn recorded_stream(name: &str) -> Vec<u8> {
+    let bytes = recorded(name);
+    let split = find(&bytes, b"\r\n\r\n").expect("a head") + 4;
+    let (head, body) = bytes.split_at(split);
+    let mut out = head.to_vec();
+    for event in split_events(body) {
+        out.extend_from_slice(&chunk(event));
+    }
+    out.extend_from_slice(b"0\r\n\r\n");
+    out
+}
+
+/// One chunk of chunked transfer encoding.
+pub fn chunk(data: &[u8]) -> Vec<u8> {
+    let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// Split an SSE body after each blank line, keeping the bytes as they are.
+pub fn split_events(body: &[u8]) -> Vec<&[u8]> {
+    let mut events = Vec::new();
+    let mut from = 0;
+    while let Some(i) = find(&body[from..], b"\n\n") {
+        events.push(&body[from..from + i + 2]);
+        from += i + 2;
+    }
+    if from < body.len() {
+        events.push(&body[from..]);
+    }
+    events
+}
+
 /// A JSON response with the headers LiteLLM sends on every answer.
 pub fn json_reply(
     status: u16,
@@ -195,6 +232,9 @@ pub fn healthy(req: &Seen) -> Reply {
         ("GET", "/health/liveliness") => "nodb_20_health_liveliness.txt",
         ("GET", "/v1/models") => "vk_22_models_free.txt",
         ("GET", "/key/info") => "vk_24_key_info_good.txt",
+        ("POST", "/v1/chat/completions") if is_stream(req) => {
+            return Reply::Bytes(recorded_stream("stream_01_ok.raw"));
+        }
         ("POST", "/v1/chat/completions") => "vk_01_good_ok.txt",
         _ => {
             return Reply::Bytes(json_reply(
@@ -206,6 +246,11 @@ pub fn healthy(req: &Seen) -> Reply {
         }
     };
     Reply::Bytes(recorded(name))
+}
+
+/// Whether a request asks for a stream.
+pub fn is_stream(req: &Seen) -> bool {
+    serde_json::from_slice::<serde_json::Value>(&req.body).is_ok_and(|b| b["stream"] == true)
 }
 
 /// A port on 127.0.0.1 where nothing listens.
