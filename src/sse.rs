@@ -136,7 +136,11 @@ impl Parser {
         self.has_data = false;
         let kind = std::mem::take(&mut self.kind);
         Event {
-            kind: if kind.is_empty() { "message".to_owned() } else { kind },
+            kind: if kind.is_empty() {
+                "message".to_owned()
+            } else {
+                kind
+            },
             data,
             id: self.last_id.clone(),
             at,
@@ -165,7 +169,11 @@ mod tests {
 
     #[test]
     fn line_endings_lf_crlf_cr() {
-        for body in [&b"data: a\n\ndata: b\n\n"[..], b"data: a\r\n\r\ndata: b\r\n\r\n", b"data: a\r\rdata: b\r\r"] {
+        for body in [
+            &b"data: a\n\ndata: b\n\n"[..],
+            b"data: a\r\n\r\ndata: b\r\n\r\n",
+            b"data: a\r\rdata: b\r\r",
+        ] {
             assert_eq!(datas(body), ["a", "b"], "{body:?}");
         }
     }
@@ -246,14 +254,20 @@ mod tests {
         assert_eq!(at, [9, 9]);
     }
 
-    fn events_of(chunks: &[&[u8]]) -> (Vec<(String, String, Option<String>)>, Option<String>) {
+    /// Events as (kind, data, id), and the pending event's data.
+    type Parsed = (Vec<(String, String, Option<String>)>, Option<String>);
+
+    fn events_of(chunks: &[&[u8]]) -> Parsed {
         let mut p = Parser::new();
         let mut out = Vec::new();
         for c in chunks {
             p.feed(c, Duration::ZERO, &mut out);
         }
         let pending = p.finish(Duration::ZERO).map(|e| e.data);
-        (out.into_iter().map(|e| (e.kind, e.data, e.id)).collect(), pending)
+        (
+            out.into_iter().map(|e| (e.kind, e.data, e.id)).collect(),
+            pending,
+        )
     }
 
     proptest! {

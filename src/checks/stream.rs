@@ -116,13 +116,28 @@ impl Observed {
 
     /// Median, 95th percentile (nearest rank) and largest gap between consecutive events.
     pub fn gaps(&self) -> Option<(Duration, Duration, Duration)> {
-        let mut gaps: Vec<Duration> = self.event_times.windows(2).map(|w| w[1].saturating_sub(w[0])).collect();
+        let mut gaps: Vec<Duration> = self
+            .event_times
+            .windows(2)
+            .map(|w| w[1].saturating_sub(w[0]))
+            .collect();
         if gaps.is_empty() {
             return None;
         }
         gaps.sort_unstable();
         let at = |q: f64| gaps[((gaps.len() - 1) as f64 * q).round() as usize];
         Some((at(0.5), at(0.95), *gaps.last().expect("not empty")))
+    }
+
+    /// Whether the events came over time rather than together (their span exceeds the burst
+    /// span), so that delivery can be called incremental.
+    pub fn spread_over_time(&self) -> bool {
+        match (self.event_times.first(), self.event_times.last()) {
+            (Some(first), Some(last)) => {
+                self.data_events() >= 2 && last.saturating_sub(*first) > BURST_MAX_SPAN
+            }
+            _ => false,
+        }
     }
 
     /// The burst rule: at least [`BURST_MIN_EVENTS`] data events, all within [`BURST_MAX_SPAN`]
@@ -142,7 +157,14 @@ impl Observed {
 pub fn verdict(o: &Observed, headers: &[(String, String)], check: &'static str) -> Outcome {
     let mut out = Outcome::default();
     let events = o.data_events();
-    out.fact("events", format!("{events} data events, {} bytes{}", o.bytes, comments(o.comments)));
+    out.fact(
+        "events",
+        format!(
+            "{events} data events, {} bytes{}",
+            o.bytes,
+            comments(o.comments)
+        ),
+    );
     if let Some(reason) = &o.finish_reason {
         out.fact("finish_reason", reason.clone());
     }
@@ -152,13 +174,18 @@ pub fn verdict(o: &Observed, headers: &[(String, String)], check: &'static str) 
     if o.timed
         && let Some((median, p95, max)) = o.gaps()
     {
-        out.fact("gaps", format!("median {}, p95 {}, max {}", ms(median), ms(p95), ms(max)));
+        out.fact(
+            "gaps",
+            format!("median {}, p95 {}, max {}", ms(median), ms(p95), ms(max)),
+        );
     }
 
     for frame in &o.error_frames {
         out.push(
             Finding::new(Code::StreamErrorEvent, check)
-                .detail(format!("an error frame arrived after {events} data events; the HTTP status stayed 200"))
+                .detail(format!(
+                    "an error frame arrived after {events} data events; the HTTP status stayed 200"
+                ))
                 .evidence("frame", classify::excerpt(&frame.to_string(), 300)),
         );
         out.push(classify::classify_error_object(frame, headers, check));
@@ -238,7 +265,7 @@ pub fn verdict(o: &Observed, headers: &[(String, String)], check: &'static str) 
                 ))
                 .evidence("first_event_ms", first.as_millis() as u64),
         );
-    } else if o.timed && events >= 2 && o.end == Some(End::Done) {
+    } else if o.timed && o.end == Some(End::Done) && o.spread_over_time() {
         out.fact(
             "delivery",
             "incremental: if your application sees the events at once, the buffering is in your own client (read the stream with the OpenAI SDK's stream=True, or eventsource-parser in JavaScript)",
@@ -256,8 +283,17 @@ fn comments(n: u64) -> String {
 }
 
 fn describe_usage(usage: &Value) -> String {
-    let n = |k: &str| usage.get(k).and_then(Value::as_u64).map_or("?".to_owned(), |v| v.to_string());
-    let mut s = format!("{} prompt + {} completion tokens", n("prompt_tokens"), n("completion_tokens"));
+    let n = |k: &str| {
+        usage
+            .get(k)
+            .and_then(Value::as_u64)
+            .map_or("?".to_owned(), |v| v.to_string())
+    };
+    let mut s = format!(
+        "{} prompt + {} completion tokens",
+        n("prompt_tokens"),
+        n("completion_tokens")
+    );
     if let Some(cost) = usage.get("cost").and_then(Value::as_f64) {
         s.push_str(&format!(", cost {}", super::chat::describe_cost(cost)));
     }
@@ -284,13 +320,25 @@ pub fn body(model: &str, cap_name: &str) -> Value {
 }
 
 /// Run the streamed probe.
-pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str, limits: Limits) -> Outcome {
+pub async fn check(
+    http: &Http,
+    gateway: &Gateway,
+    key: &ApiKey,
+    model: &str,
+    limits: Limits,
+) -> Outcome {
     let url = gateway.api("chat/completions");
     let mut cap = "max_tokens";
     loop {
-        let req = Request { method: "POST", url: url.clone(), key: Some(key), json: Some(body(model, cap)) };
+        let req = Request {
+            method: "POST",
+            url: url.clone(),
+            key: Some(key),
+            json: Some(body(model, cap)),
+        };
         // Headers within the usual deadline; the body within the stream's own.
-        let opened = match tokio::time::timeout(http.timeout(), http.open(req, limits.total)).await {
+        let opened = match tokio::time::timeout(http.timeout(), http.open(req, limits.total)).await
+        {
             Ok(Ok(o)) => o,
             Err(_) => {
                 let f = crate::net::TransportFailure {
@@ -299,24 +347,32 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str, li
                     elapsed: http.timeout(),
                 };
                 let mut out = Outcome::default();
-                out.requests.push(record(&url, None, None, f.elapsed, crate::time::now_unix()));
+                out.requests
+                    .push(record(&url, None, None, f.elapsed, crate::time::now_unix()));
                 out.push(transport_finding(&f, ids::STREAM));
                 return out;
             }
             Ok(Err(f)) => {
                 let mut out = Outcome::default();
-                out.requests.push(record(&url, None, None, f.elapsed, crate::time::now_unix()));
+                out.requests
+                    .push(record(&url, None, None, f.elapsed, crate::time::now_unix()));
                 out.push(transport_finding(&f, ids::STREAM));
                 return out;
             }
         };
         let mut out = read(opened, limits, &url).await;
-        if cap == "max_tokens" && out.findings.iter().any(|f| f.code == Code::StreamNotSse) && asks_for_completion_tokens(&out) {
+        if cap == "max_tokens"
+            && out.findings.iter().any(|f| f.code == Code::StreamNotSse)
+            && asks_for_completion_tokens(&out)
+        {
             cap = "max_completion_tokens";
             continue;
         }
         if cap == "max_completion_tokens" {
-            out.fact("retried", "with max_completion_tokens (the model rejects max_tokens)");
+            out.fact(
+                "retried",
+                "with max_completion_tokens (the model rejects max_tokens)",
+            );
         }
         return out;
     }
@@ -324,13 +380,21 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str, li
 
 fn asks_for_completion_tokens(out: &Outcome) -> bool {
     out.findings.iter().any(|f| {
-        f.evidence
-            .iter()
-            .any(|(k, v)| k == "message" && v.as_str().is_some_and(|m| m.contains("max_completion_tokens")))
+        f.evidence.iter().any(|(k, v)| {
+            k == "message"
+                && v.as_str()
+                    .is_some_and(|m| m.contains("max_completion_tokens"))
+        })
     })
 }
 
-fn record(url: &url::Url, status: Option<u16>, call_id: Option<String>, elapsed: Duration, started_unix: i64) -> RequestRecord {
+fn record(
+    url: &url::Url,
+    status: Option<u16>,
+    call_id: Option<String>,
+    elapsed: Duration,
+    started_unix: i64,
+) -> RequestRecord {
     RequestRecord {
         check: ids::STREAM,
         method: "POST",
@@ -350,7 +414,11 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
     let call_id = opened.header("x-litellm-call-id").map(str::to_owned);
     let content_type = opened.header("content-type").unwrap_or("").to_owned();
 
-    let mut o = Observed { timed: true, time_to_headers: Some(opened.time_to_headers), ..Default::default() };
+    let mut o = Observed {
+        timed: true,
+        time_to_headers: Some(opened.time_to_headers),
+        ..Default::default()
+    };
     let is_stream = (200..300).contains(&status) && content_type.contains("text/event-stream");
     if !is_stream {
         // A refusal before the first chunk comes back as a plain JSON error with its real status.
@@ -362,8 +430,18 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
             }
         }
         let mut out = Outcome::default();
-        out.requests.push(record(url, Some(status), call_id.clone(), started.elapsed(), opened.started_unix));
-        let response = classify::Response { status, headers: &headers, body: &body };
+        out.requests.push(record(
+            url,
+            Some(status),
+            call_id.clone(),
+            started.elapsed(),
+            opened.started_unix,
+        ));
+        let response = classify::Response {
+            status,
+            headers: &headers,
+            body: &body,
+        };
         let mut embedded = classify::classify(&response, ids::STREAM);
         let what = if ErrorInfo::from_body(&body).is_some() {
             format!("{status} with a JSON error (`{content_type}`) instead of an event stream")
@@ -371,8 +449,15 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
             format!("{status} `{content_type}` instead of `text/event-stream`")
         };
         // A redirect, an HTML page or a proxy refusal is the network's problem, not the stream's.
-        if !embedded.iter().any(|f| f.layer() == crate::catalog::Layer::Network) {
-            out.push(Finding::new(Code::StreamNotSse, ids::STREAM).detail(what).evidence("status", status));
+        if !embedded
+            .iter()
+            .any(|f| f.layer() == crate::catalog::Layer::Network)
+        {
+            out.push(
+                Finding::new(Code::StreamNotSse, ids::STREAM)
+                    .detail(what)
+                    .evidence("status", status),
+            );
         }
         out.findings.append(&mut embedded);
         if let Some(id) = call_id {
@@ -397,7 +482,11 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
                 if let Some(pending) = parser.finish(at) {
                     o.absorb(&pending);
                 }
-                break if o.done_at.is_some() { End::Done } else { End::Clean };
+                break if o.done_at.is_some() {
+                    End::Done
+                } else {
+                    End::Clean
+                };
             }
             Ok(Ok(Some(chunk))) => {
                 o.bytes += chunk.len() as u64;
@@ -419,7 +508,13 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
     o.end = Some(end);
 
     let mut out = verdict(&o, &headers, ids::STREAM);
-    out.requests.push(record(url, Some(status), call_id.clone(), o.ended_at, opened.started_unix));
+    out.requests.push(record(
+        url,
+        Some(status),
+        call_id.clone(),
+        o.ended_at,
+        opened.started_unix,
+    ));
     if let Some(id) = call_id {
         out.facts.insert(0, ("call id", id));
     }
@@ -454,13 +549,26 @@ pub fn timeline(o: &Observed) -> Vec<(&'static str, Duration)> {
 }
 
 /// The verdict on a pasted transcript: the same rules, without timing.
-pub fn verdict_on_transcript(body: &[u8], headers: &[(String, String)], check: &'static str) -> Outcome {
+pub fn verdict_on_transcript(
+    body: &[u8],
+    headers: &[(String, String)],
+    check: &'static str,
+) -> Outcome {
     let (events, pending, comments) = sse::parse_all(body);
-    let mut o = Observed { timed: false, bytes: body.len() as u64, comments, ..Default::default() };
+    let mut o = Observed {
+        timed: false,
+        bytes: body.len() as u64,
+        comments,
+        ..Default::default()
+    };
     for e in events.iter().chain(pending.iter()) {
         o.absorb(e);
     }
-    o.end = Some(if o.done_at.is_some() { End::Done } else { End::Clean });
+    o.end = Some(if o.done_at.is_some() {
+        End::Done
+    } else {
+        End::Clean
+    });
     verdict(&o, headers, check)
 }
 
@@ -473,7 +581,11 @@ mod tests {
     }
 
     fn timed(times: &[u64]) -> Observed {
-        Observed { timed: true, event_times: times.iter().map(|t| at(*t)).collect(), ..Default::default() }
+        Observed {
+            timed: true,
+            event_times: times.iter().map(|t| at(*t)).collect(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -516,15 +628,27 @@ mod tests {
     #[test]
     fn transcripts_get_the_same_verdicts() {
         let done = b"data: {\"choices\":[{\"delta\":{\"content\":\"1\"}}]}\n\ndata: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        assert_eq!(codes(&verdict_on_transcript(done, &[], "t")), [(Code::StreamFinished, Severity::Info)]);
+        assert_eq!(
+            codes(&verdict_on_transcript(done, &[], "t")),
+            [(Code::StreamFinished, Severity::Info)]
+        );
         let no_done = b"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\n";
-        assert_eq!(codes(&verdict_on_transcript(no_done, &[], "t")), [(Code::StreamNoDone, Severity::Warn)]);
+        assert_eq!(
+            codes(&verdict_on_transcript(no_done, &[], "t")),
+            [(Code::StreamNoDone, Severity::Warn)]
+        );
         let cut_short = b"data: {\"choices\":[{\"delta\":{\"content\":\"1\"}}]}\n\n";
-        assert_eq!(codes(&verdict_on_transcript(cut_short, &[], "t")), [(Code::StreamNoDone, Severity::Fail)]);
+        assert_eq!(
+            codes(&verdict_on_transcript(cut_short, &[], "t")),
+            [(Code::StreamNoDone, Severity::Fail)]
+        );
         let error = b"data: {\"choices\":[{\"delta\":{\"content\":\"1\"}}]}\n\ndata: {\"error\": {\"message\": \"boom\", \"type\": null, \"param\": null, \"code\": \"500\"}}\n\n";
         assert_eq!(
             codes(&verdict_on_transcript(error, &[], "t")),
-            [(Code::StreamErrorEvent, Severity::Fail), (Code::UpstreamError, Severity::Fail)]
+            [
+                (Code::StreamErrorEvent, Severity::Fail),
+                (Code::UpstreamError, Severity::Fail)
+            ]
         );
         // `[DONE]` without the blank line that ends it still counts.
         let unterminated = b"data: {\"choices\":[{\"delta\":{\"content\":\"1\"}}]}\n\ndata: [DONE]";
@@ -540,6 +664,12 @@ mod tests {
         o.ended_at = Duration::from_secs_f64(60.4);
         let out = verdict(&o, &[], "t");
         assert_eq!(codes(&out), [(Code::StreamCut, Severity::Fail)]);
-        assert!(out.findings[0].detail.as_deref().unwrap().contains("close to 60 s"));
+        assert!(
+            out.findings[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("close to 60 s")
+        );
     }
 }

@@ -71,7 +71,11 @@ pub(crate) fn run(
         base_url: url_arg.or(resolved.base_url.clone()),
         key: if plan.key { resolved.key.clone() } else { None },
         // Only the checks that name a model show it.
-        model: if plan.checks.iter().any(|c| [ids::MODELS, ids::CHAT, ids::STREAM].contains(c)) {
+        model: if plan
+            .checks
+            .iter()
+            .any(|c| [ids::MODELS, ids::CHAT, ids::STREAM].contains(c))
+        {
             resolved.model.clone()
         } else {
             None
@@ -204,7 +208,11 @@ fn effective_base(v: &UrlVerdict) -> Result<(Url, bool), String> {
 
 fn live_checks(plan: &Plan) -> Vec<(&'static str, &'static str)> {
     let mut v = vec![(ids::NETWORK, "Network")];
-    v.extend(HTTP_CHECKS.into_iter().filter(|(id, _)| plan.checks.contains(id)));
+    v.extend(
+        HTTP_CHECKS
+            .into_iter()
+            .filter(|(id, _)| plan.checks.contains(id)),
+    );
     v
 }
 

@@ -107,13 +107,23 @@ impl Opened {
             Ok(chunk) => Ok(chunk),
             Err(e) => {
                 let (kind, detail) = if e.is_timeout() {
-                    (TransportKind::Timeout, "the deadline passed while the body was arriving".to_owned())
+                    (
+                        TransportKind::Timeout,
+                        "the deadline passed while the body was arriving".to_owned(),
+                    )
                 } else if e.is_body() || e.is_decode() {
-                    (TransportKind::Cut, format!("the connection broke mid-body: {}", innermost(&e)))
+                    (
+                        TransportKind::Cut,
+                        format!("the connection broke mid-body: {}", innermost(&e)),
+                    )
                 } else {
                     explain_error(&e, self.via_proxy)
                 };
-                Err(TransportFailure { kind, detail, elapsed: self.started.elapsed() })
+                Err(TransportFailure {
+                    kind,
+                    detail,
+                    elapsed: self.started.elapsed(),
+                })
             }
         }
     }
@@ -226,11 +236,18 @@ impl Http {
 
     /// Send a request and return once the response headers are in; the body is read chunk by
     /// chunk with [`Opened::next_chunk`]. `deadline` bounds the whole exchange, body included.
-    pub async fn open(&self, req: Request<'_>, deadline: Duration) -> Result<Opened, TransportFailure> {
+    pub async fn open(
+        &self,
+        req: Request<'_>,
+        deadline: Duration,
+    ) -> Result<Opened, TransportFailure> {
         let started = Instant::now();
         let started_unix = crate::time::now_unix();
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).expect("static method");
-        let mut builder = self.client.request(method, req.url.clone()).timeout(deadline);
+        let mut builder = self
+            .client
+            .request(method, req.url.clone())
+            .timeout(deadline);
         if let Some(key) = req.key {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", key.normalized()))
                 .map_err(|_| TransportFailure {

@@ -122,14 +122,23 @@ const BAR: usize = 24;
 
 /// One line per phase: when it was reached, the time since the phase before, and a bar.
 fn timeline(out: &mut String, phases: &[(&'static str, std::time::Duration)]) {
-    let Some(end) = phases.iter().map(|(_, t)| *t).max().filter(|t| !t.is_zero()) else {
+    let Some(end) = phases
+        .iter()
+        .map(|(_, t)| *t)
+        .max()
+        .filter(|t| !t.is_zero())
+    else {
         return;
     };
     let width = phases.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     let mut previous = std::time::Duration::ZERO;
     for (name, at) in phases {
         let filled = ((at.as_secs_f64() / end.as_secs_f64()) * BAR as f64).round() as usize;
-        let bar = format!("{}{}", "█".repeat(filled), "·".repeat(BAR - filled.min(BAR)));
+        let bar = format!(
+            "{}{}",
+            "█".repeat(filled),
+            "·".repeat(BAR - filled.min(BAR))
+        );
         let step = at.saturating_sub(previous);
         previous = *at;
         let _ = writeln!(

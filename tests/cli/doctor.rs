@@ -182,9 +182,15 @@ fn auth_refusals_exit_12() {
         assert_eq!(exit, 12, "{name}: {doc:#}");
         let found = codes(&doc);
         let same = found.iter().filter(|c| *c == code).count();
-        assert_eq!(same, 4, "models, key info, chat and stream each saw it: {found:?}");
+        assert_eq!(
+            same, 4,
+            "models, key info, chat and stream each saw it: {found:?}"
+        );
         // The streamed request got a JSON refusal instead of a stream.
-        assert!(found.iter().all(|c| c == code || c == "stream.not_sse"), "{name}: {found:?}");
+        assert!(
+            found.iter().all(|c| c == code || c == "stream.not_sse"),
+            "{name}: {found:?}"
+        );
     }
 }
 

@@ -9,6 +9,7 @@ mod inputs;
 mod json;
 mod network;
 mod offline;
+mod stream;
 mod support;
 mod url;
 

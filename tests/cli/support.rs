@@ -33,6 +33,17 @@ pub enum Reply {
     Bytes(Vec<u8>),
     /// Never answer; hold the connection open until the client gives up.
     Hang,
+    /// Write, wait and close, in order: timed streams and broken connections.
+    Script(Vec<Step>),
+}
+
+/// One step of a scripted reply.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Write(Vec<u8>),
+    Sleep(Duration),
+    /// Close the connection now, whatever was promised.
+    Close,
 }
 
 type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
@@ -84,6 +95,26 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
                     .is_err()
                 {
                     return;
+                }
+            }
+            Reply::Script(steps) => {
+                for step in steps {
+                    match step {
+                        Step::Write(bytes) => {
+                            if writer
+                                .write_all(&bytes)
+                                .and_then(|()| writer.flush())
+                                .is_err()
+                            {
+                                return;
+                            }
+                        }
+                        Step::Sleep(d) => thread::sleep(d),
+                        Step::Close => {
+                            let _ = writer.shutdown(std::net::Shutdown::Both);
+                            return;
+                        }
+                    }
                 }
             }
             Reply::Hang => {
@@ -182,6 +213,25 @@ pub fn recorded_stream(name: &str) -> Vec<u8> {
     }
     out.extend_from_slice(b"0\r\n\r\n");
     out
+}
+
+/// The head of a streamed answer, as LiteLLM sends it.
+pub fn stream_head() -> Vec<u8> {
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\nx-accel-buffering: no\r\nx-litellm-call-id: 5e3c0d1e-0000-4000-8000-000000000001\r\ntransfer-encoding: chunked\r\n\r\n".to_vec()
+}
+
+/// A content chunk of a chat completion stream, as an SSE event.
+pub fn delta(content: &str) -> Vec<u8> {
+    format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{content}\"}}}}]}}\n\n")
+        .into_bytes()
+}
+
+/// The last chunk of a chat completion stream, with its finish reason.
+pub fn finish(reason: &str) -> Vec<u8> {
+    format!(
+        "data: {{\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"{reason}\"}}]}}\n\n"
+    )
+    .into_bytes()
 }
 
 /// One chunk of chunked transfer encoding.
