@@ -3,7 +3,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-const EXIT_CODES: &str = "\
+/// The exit-code table, as `--help` and the man page print it.
+pub const EXIT_CODES: &str = "\
 Exit codes:
    0  every check passed (warnings allowed)
    1  tlcheck itself could not run the checks
@@ -20,7 +21,8 @@ Exit codes:
 When several layers fail, the code is the first failing layer in this order:
 config, network, auth, model, budget, rate, upstream, stream.";
 
-const ENVIRONMENT: &str = "\
+/// The environment variables tlcheck reads.
+pub const ENVIRONMENT: &str = "\
 Environment:
   TENSORLOOP_KEY, OPENAI_API_KEY            the key (first one set wins)
   TENSORLOOP_BASE_URL, OPENAI_BASE_URL      the base URL
@@ -28,22 +30,35 @@ Environment:
   A .env file in the working directory is read for the same names (never exported).
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies (lowercase forms first)
   NO_COLOR, CLICOLOR_FORCE                  colour, when --color is auto
-  CI                                        no spinners";
+  CI                                        no prompt, spinner or colour (unless asked)
+  GITHUB_STEP_SUMMARY                       --format github appends a Markdown summary here";
+
+/// Examples for the top-level help and the man page.
+pub const EXAMPLES: &str = "\
+Examples:
+  tlcheck                                   interactive: \"what are you seeing?\" (on a terminal)
+  tlcheck doctor                            the whole tree, first failing layer first
+  tlcheck doctor --no-spend --format json   free checks only, one JSON document (CI)
+  tlcheck report --output ticket.md         a Markdown report to paste into a support ticket
+  tlcheck header 'Authorization: bearer sk-...'
+  curl -si $URL/v1/models -H \"Authorization: Bearer $TENSORLOOP_KEY\" | tlcheck classify
+  tlcheck explain budget.exhausted";
 
 /// A doctor for TensorLoop API integrations: finds the first layer that fails and prints the fix.
 #[derive(Debug, Parser)]
 #[command(
     name = "tlcheck",
     version,
-    arg_required_else_help = true,
-    after_help = format!("{EXIT_CODES}\n\n{ENVIRONMENT}\n\nRun `tlcheck explain` for every finding code, its cause and its fix."),
+    after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{ENVIRONMENT}\n\nRun `tlcheck explain` for every finding code, its cause and its fix."),
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
+    /// Without a command, on a terminal: asks what you are seeing and runs the matching checks.
+    /// Off a terminal, in CI or with --no-input: prints this help and exits 2.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +74,14 @@ pub struct GlobalArgs {
     /// Exit 3 when there are warnings but no failures
     #[arg(long, global = true)]
     pub strict: bool,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Never prompt (also implied when CI is set or stdin/stderr is not a terminal)
+    #[arg(long, global = true)]
+    pub no_input: bool,
 
     /// Deadline for each network step, in seconds
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0, value_parser = parse_seconds)]
@@ -106,7 +129,18 @@ Examples:
   tlcheck doctor --model gpt-4o --format json
   TENSORLOOP_BASE_URL=http://127.0.0.1:4000/v1 tlcheck doctor")]
     Doctor {
-        /// Skip every billed request (the chat probe)
+        /// Skip every billed request (the chat and stream probes)
+        #[arg(long)]
+        no_spend: bool,
+    },
+
+    /// Run doctor and print a Markdown report to paste into a support ticket (the key never shown)
+    #[command(after_help = "\
+Examples:
+  tlcheck report > ticket.md
+  tlcheck report --output ticket.md --no-spend")]
+    Report {
+        /// Skip every billed request (the chat and stream probes)
         #[arg(long)]
         no_spend: bool,
     },
@@ -207,6 +241,12 @@ pub enum Format {
     Human,
     /// One JSON document on stdout
     Json,
+    /// A Markdown report to paste into a support ticket
+    Markdown,
+    /// JUnit XML: one test case per check
+    Junit,
+    /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

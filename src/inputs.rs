@@ -28,6 +28,8 @@ pub enum SourceKind {
     Env,
     /// A variable in the working directory's `.env` file (read, never exported).
     DotEnv,
+    /// Typed at a hidden prompt.
+    Prompt,
     /// Built in.
     Default,
 }
@@ -58,6 +60,7 @@ impl fmt::Display for Source {
             SourceKind::KeyFile => write!(f, "key file {}", self.name),
             SourceKind::Env => write!(f, "environment variable {}", self.name),
             SourceKind::DotEnv => write!(f, "{} in ./.env", self.name),
+            SourceKind::Prompt => f.write_str("the prompt"),
             SourceKind::Default => f.write_str("default"),
         }
     }

@@ -4,6 +4,7 @@
 use crate::cli::ColorChoice;
 use crate::redact::Redactor;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 /// Decide whether to colour, from the flag, `NO_COLOR`, `CLICOLOR_FORCE` and the terminal.
 pub fn use_color(
@@ -20,7 +21,8 @@ pub fn use_color(
             } else if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
                 true
             } else {
-                is_terminal
+                // In CI there is no colour unless asked, even where the log is a terminal.
+                is_terminal && env("CI").is_none()
             }
         }
     }
@@ -28,12 +30,12 @@ pub fn use_color(
 
 /// Apply the colour decision for everything printed from now on.
 pub fn set_color(choice: ColorChoice) {
-    let on = use_color(
-        choice,
-        &crate::inputs::process_env,
-        io::stdout().is_terminal(),
-    );
+    let env = &crate::inputs::process_env;
+    let on = use_color(choice, env, io::stdout().is_terminal());
     colored::control::set_override(on);
+    // Prompts and spinners follow `console`, which decides apart from `colored`.
+    console::set_colors_enabled(on);
+    console::set_colors_enabled_stderr(use_color(choice, env, io::stderr().is_terminal()));
 }
 
 /// Writes to stdout, redacted.
@@ -53,6 +55,34 @@ impl Output {
             anyhow::bail!("refusing to print output that would contain the key");
         }
         write_quietly(&mut io::stdout().lock(), clean.as_bytes())
+    }
+
+    /// Write `text` to a file (created or replaced) after redaction.
+    pub fn file(&self, path: &Path, text: &str) -> anyhow::Result<()> {
+        let clean = self.checked(text)?;
+        std::fs::write(path, clean.as_bytes())
+            .map_err(|e| crate::UsageError(format!("cannot write {}: {e}", path.display())))?;
+        Ok(())
+    }
+
+    /// Append `text` to a file (created if missing) after redaction.
+    pub fn append(&self, path: &Path, text: &str) -> anyhow::Result<()> {
+        let clean = self.checked(text)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        file.write_all(clean.as_bytes())?;
+        Ok(())
+    }
+
+    fn checked<'a>(&self, text: &'a str) -> anyhow::Result<std::borrow::Cow<'a, str>> {
+        let clean = self.redactor.redact(text);
+        if self.redactor.leaks(&clean) {
+            anyhow::bail!("refusing to write output that would contain the key");
+        }
+        Ok(clean)
     }
 
     /// Print `text` to stderr after redaction.
@@ -110,5 +140,11 @@ mod tests {
         assert!(!use_color(Auto, &env(&[("CLICOLOR_FORCE", "0")]), false));
         assert!(!use_color(Auto, &env(&[]), false));
         assert!(use_color(Auto, &env(&[]), true));
+        assert!(!use_color(Auto, &env(&[("CI", "true")]), true));
+        assert!(use_color(
+            Auto,
+            &env(&[("CI", "true"), ("CLICOLOR_FORCE", "1")]),
+            false
+        ));
     }
 }

@@ -211,6 +211,10 @@ pub struct Report {
     /// Lines the reader should see before the checks (the URL doctor continued against, say).
     pub notices: Vec<String>,
     pub strict: bool,
+    /// When the run started, Unix seconds (UTC).
+    pub started_unix: i64,
+    /// Proxy variables in effect for the run, credentials masked: (variable, value).
+    pub proxies: Vec<(String, String)>,
 }
 
 impl Report {
@@ -223,6 +227,45 @@ impl Report {
             requests: Vec::new(),
             notices: Vec::new(),
             strict,
+            started_unix: crate::time::now_unix(),
+            proxies: Vec::new(),
+        }
+    }
+
+    /// The first HTTP status and `error.type` a check met, and its gateway call id.
+    pub fn http_summary(&self, check: &str) -> (Option<u16>, Option<String>, Option<&str>) {
+        let request = self.requests.iter().filter(|r| r.check == check).last();
+        let error_type = self
+            .findings_of(check)
+            .find_map(|f| f.evidence.iter().find(|(k, _)| *k == "error_type"))
+            .and_then(|(_, v)| v.as_str().map(str::to_owned));
+        (
+            request.and_then(|r| r.status),
+            error_type,
+            request.and_then(|r| r.call_id.as_deref()),
+        )
+    }
+
+    /// A one-line verdict: `✗ 1 failure · first failing layer: budget exhausted`.
+    pub fn verdict_line(&self) -> String {
+        let fails = self.count(Severity::Fail);
+        let warns = self.count(Severity::Warn);
+        let mut parts = Vec::new();
+        if fails > 0 {
+            parts.push(plural(fails, "failure"));
+        }
+        if warns > 0 {
+            parts.push(plural(warns, "warning"));
+        }
+        let counts = if parts.is_empty() {
+            "no problems found".to_owned()
+        } else {
+            parts.join(", ")
+        };
+        match self.failing_layer() {
+            Some(layer) => format!("{counts} · first failing layer: {}", layer.describe()),
+            None if self.exit_code() == exit::WARNINGS_STRICT => format!("{counts} · --strict"),
+            None => counts,
         }
     }
 
@@ -285,6 +328,14 @@ impl Report {
         } else {
             exit::OK
         }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

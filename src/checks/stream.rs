@@ -515,7 +515,8 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
         o.ended_at,
         opened.started_unix,
     ));
-    out.facts.insert(0, ("answer", format!("{status} {content_type}")));
+    out.facts
+        .insert(0, ("answer", format!("{status} {content_type}")));
     if let Some(id) = call_id {
         out.facts.insert(0, ("call id", id));
     }

@@ -22,6 +22,12 @@ pub(super) fn run(ctx: &Context, asked: Option<String>) -> anyhow::Result<u8> {
         },
     };
     let text = match (ctx.format, codes.as_slice()) {
+        (Format::Markdown | Format::Junit | Format::Github, _) => {
+            return Err(crate::UsageError(
+                "explain prints --format human or --format json".to_owned(),
+            )
+            .into());
+        }
         (Format::Json, _) => render::json::catalog(&codes),
         (Format::Human, [one]) if asked.as_deref().is_some_and(|a| a.contains('.')) => {
             render::human::entry(one.entry())

@@ -3,6 +3,7 @@
 mod classify;
 mod explain;
 mod header;
+mod interactive;
 mod live;
 mod url;
 
@@ -12,6 +13,8 @@ use crate::output::{self, Output};
 use crate::redact::Redactor;
 use crate::render;
 use crate::report::Report;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 /// What every command shares: the parsed global flags.
 pub(crate) struct Context {
@@ -23,6 +26,11 @@ pub(crate) struct Context {
     pub stream_timeout: f64,
     pub idle_timeout: f64,
     pub inputs: InputArgs,
+    /// Where the report goes instead of stdout (`--output`).
+    pub output: Option<PathBuf>,
+    /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
+    /// `--no-input`.
+    pub can_prompt: bool,
 }
 
 impl Context {
@@ -40,6 +48,11 @@ impl Context {
                 base_url: f.base_url,
                 model: f.model,
             },
+            output: global.output,
+            can_prompt: !global.no_input
+                && std::env::var_os("CI").is_none()
+                && std::io::stdin().is_terminal()
+                && std::io::stderr().is_terminal(),
         }
     }
 
@@ -53,34 +66,64 @@ impl Context {
         )?)
     }
 
-    /// Render a finished report in the chosen format, print it, and return its exit code.
+    /// Render a finished report in the chosen format, write it, and return its exit code.
     pub fn finish(&self, report: &Report, redactor: Redactor) -> anyhow::Result<u8> {
         let text = match self.format {
             Format::Human => render::human::report(report),
             Format::Json => render::json::report(report),
+            Format::Markdown => render::markdown::report(report),
+            Format::Junit => render::junit::report(report),
+            Format::Github => render::github::report(report),
         };
-        Output::new(redactor).stdout(&text)?;
+        let out = Output::new(redactor);
+        match &self.output {
+            Some(path) => out.file(path, &text)?,
+            None => out.stdout(&text)?,
+        }
+        if self.format == Format::Github
+            && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
+        {
+            out.append(Path::new(&summary), &render::markdown::report(report))?;
+        }
         Ok(report.exit_code())
     }
 }
+
+/// The HTTP checks `doctor` runs, in report order.
+pub(crate) const DOCTOR: [&str; 5] = [
+    crate::checks::ids::HEALTH,
+    crate::checks::ids::MODELS,
+    crate::checks::ids::KEY_INFO,
+    crate::checks::ids::CHAT,
+    crate::checks::ids::STREAM,
+];
 
 /// Run the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
     let ctx = Context::new(cli.global);
-    use crate::checks::ids::{CHAT, HEALTH, KEY_INFO, MODELS, STREAM};
+    use crate::checks::ids::{CHAT, MODELS, STREAM};
     let plan = |checks, no_spend| live::Plan {
         key: true,
         checks,
         no_spend,
     };
-    match cli.command {
-        Command::Doctor { no_spend } => live::run(
-            &ctx,
-            "doctor",
-            plan(&[HEALTH, MODELS, KEY_INFO, CHAT, STREAM], no_spend),
-            None,
-        ),
+    let Some(command) = cli.command else {
+        return interactive::run(&ctx);
+    };
+    match command {
+        Command::Doctor { no_spend } => live::run(&ctx, "doctor", plan(&DOCTOR, no_spend), None),
+        Command::Report { no_spend } => {
+            // A report is doctor in Markdown, unless another machine format was asked for.
+            let ctx = Context {
+                format: match ctx.format {
+                    Format::Human => Format::Markdown,
+                    other => other,
+                },
+                ..ctx
+            };
+            live::run(&ctx, "report", plan(&DOCTOR, no_spend), None)
+        }
         Command::Models => live::run(&ctx, "models", plan(&[MODELS], false), None),
         Command::Chat => live::run(&ctx, "chat", plan(&[CHAT], false), None),
         Command::Stream => live::run(&ctx, "stream", plan(&[STREAM], false), None),

@@ -256,48 +256,21 @@ fn evidence(out: &mut String, f: &Finding) {
 }
 
 fn verdict(out: &mut String, report: &Report) {
-    let fails = report.count(Severity::Fail);
-    let warns = report.count(Severity::Warn);
     let code = report.exit_code();
-    let counts = match (fails, warns) {
-        (0, 0) => "no problems found".to_owned(),
-        (f, w) => {
-            let mut parts = Vec::new();
-            if f > 0 {
-                parts.push(plural(f, "failure"));
-            }
-            if w > 0 {
-                parts.push(plural(w, "warning"));
-            }
-            parts.join(", ")
-        }
+    let symbol = if report.failing_layer().is_some() {
+        "✗".red().bold()
+    } else if code == exit::WARNINGS_STRICT {
+        "!".yellow().bold()
+    } else {
+        "✓".green().bold()
     };
-    let line = match report.failing_layer() {
-        Some(layer) => format!(
-            "{} {counts} · first failing layer: {} · exit {code}",
-            "✗".red().bold(),
-            layer.describe()
-        ),
-        None if code == exit::WARNINGS_STRICT => {
-            format!("{} {counts} · --strict · exit {code}", "!".yellow().bold())
-        }
-        None => format!("{} {counts} · exit {code}", "✓".green().bold()),
-    };
-    let _ = writeln!(out, "{line}");
-    if fails + warns > 0 {
+    let _ = writeln!(out, "{symbol} {} · exit {code}", report.verdict_line());
+    if report.count(Severity::Fail) + report.count(Severity::Warn) > 0 {
         let _ = writeln!(
             out,
             "{}",
             "`tlcheck explain <code>` tells what causes a finding.".dimmed()
         );
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 
