@@ -67,7 +67,12 @@ pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
 
 pub(super) fn run(ctx: &Context) -> anyhow::Result<u8> {
     if !ctx.can_prompt {
-        let help = Cli::command().render_help().ansi().to_string();
+        let help = Cli::command().render_help();
+        let help = if console::colors_enabled_stderr() {
+            help.ansi().to_string()
+        } else {
+            help.to_string()
+        };
         Output::new(Redactor::new()).stderr(&help)?;
         return Ok(exit::USAGE);
     }
