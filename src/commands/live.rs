@@ -62,7 +62,10 @@ pub(crate) fn run(
     plan: Plan,
     url_arg: Option<Sourced<String>>,
 ) -> anyhow::Result<u8> {
-    let resolved = ctx.resolve_target()?;
+    let mut resolved = ctx.resolve_target()?;
+    if plan.key && resolved.key.is_none() && ctx.can_prompt {
+        resolved.key = prompt_for_key()?;
+    }
     let mut redactor = Redactor::new();
     if let Some(k) = &resolved.key {
         redactor.add_key(&k.value);
@@ -143,6 +146,7 @@ pub(crate) fn run(
         Some(k) => (Some(k.value.clone()), String::new()),
     };
     let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
+    report.proxies = proxy::variables(&crate::inputs::process_env);
     let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy)?;
     let model = report
         .target
@@ -171,6 +175,19 @@ pub(crate) fn run(
         report.record(r.id, r.title, r.duration, r.outcome);
     }
     ctx.finish(&report, redactor)
+}
+
+/// Ask for the key at a hidden prompt (only where someone can answer); empty means none.
+fn prompt_for_key() -> anyhow::Result<Option<Sourced<ApiKey>>> {
+    let typed = dialoguer::Password::new()
+        .with_prompt("No key found. TensorLoop key (typing is hidden; Enter to go on without)")
+        .allow_empty_password(true)
+        .interact_on(&console::Term::stderr())?;
+    Ok((!typed.trim().is_empty()).then(|| Sourced {
+        value: ApiKey::new(typed),
+        source: crate::inputs::Source::new(crate::inputs::SourceKind::Prompt, ""),
+        shadowed: Vec::new(),
+    }))
 }
 
 fn describe(source: &crate::inputs::Source) -> String {
@@ -261,6 +278,15 @@ async fn live(
         });
         tasks.push((id, title, handle));
     }
+    let nagging = progress.is_visible().then(|| {
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                progress.nag(crate::progress::STILL_WAITING_AFTER);
+            }
+        })
+    });
     let mut listed: Option<Vec<String>> = None;
     for (id, title, handle) in tasks {
         let (duration, outcome) = match handle.await {
@@ -281,6 +307,9 @@ async fn live(
             duration,
             outcome,
         });
+    }
+    if let Some(task) = nagging {
+        task.abort();
     }
     cross_check(&mut ran, listed.as_deref(), &shared.model);
     ran

@@ -41,6 +41,30 @@ const HTTP_VARS: [&str; 2] = ["http_proxy", "HTTP_PROXY"];
 const ALL_VARS: [&str; 2] = ["all_proxy", "ALL_PROXY"];
 const NO_PROXY_VARS: [&str; 2] = ["no_proxy", "NO_PROXY"];
 
+/// Every proxy variable that is set, with credentials masked, for the report.
+pub fn variables(env: &dyn Fn(&str) -> Option<String>) -> Vec<(String, String)> {
+    HTTPS_VARS
+        .iter()
+        .chain(&HTTP_VARS)
+        .chain(&ALL_VARS)
+        .chain(&NO_PROXY_VARS)
+        .filter_map(|name| {
+            env(name)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (name.to_string(), shown(v.trim())))
+        })
+        .collect()
+}
+
+/// A proxy setting with its password masked, whether or not it names a scheme.
+fn shown(value: &str) -> String {
+    if value.contains("://") || !value.contains('@') {
+        return mask_url_credentials(value).into_owned();
+    }
+    let masked = mask_url_credentials(&format!("http://{value}")).into_owned();
+    masked.trim_start_matches("http://").to_owned()
+}
+
 /// Decide the proxy for `url` the way curl and most SDKs do: the scheme's variable, then
 /// ALL_PROXY, unless NO_PROXY names the host (`*`, a domain and its subdomains, an IP or CIDR).
 pub fn decide(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> ProxyDecision {
@@ -214,6 +238,22 @@ mod tests {
                 "{entry} {u}: {d:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_variable_set_is_listed_masked() {
+        let e = env(&[
+            ("HTTPS_PROXY", "bob:pw@p:3128"),
+            ("no_proxy", "localhost"),
+            ("ALL_PROXY", ""),
+        ]);
+        assert_eq!(
+            variables(&e),
+            [
+                ("HTTPS_PROXY".to_owned(), "bob:***@p:3128".to_owned()),
+                ("no_proxy".to_owned(), "localhost".to_owned())
+            ]
+        );
     }
 
     #[test]

@@ -24,12 +24,22 @@ struct Document<'a> {
     tool: Tool,
     command: &'a str,
     target: TargetDoc<'a>,
+    run: RunDoc<'a>,
     notices: &'a [String],
     checks: Vec<CheckDoc<'a>>,
     findings: Vec<FindingDoc<'a>>,
     requests: Vec<RequestDoc<'a>>,
     summary: Summary,
     exit_code: u8,
+}
+
+#[derive(Serialize)]
+struct RunDoc<'a> {
+    started_utc: String,
+    os: &'static str,
+    arch: &'static str,
+    /// Proxy variables in effect, credentials masked.
+    proxies: Facts<'a, String>,
 }
 
 #[derive(Serialize)]
@@ -79,15 +89,15 @@ impl Serialize for Timeline<'_> {
     }
 }
 
-/// Facts as an object, in the order the check gave them.
-struct Facts<'a>(&'a [(&'static str, String)]);
+/// Pairs as an object, in their order.
+struct Facts<'a, K = &'static str>(&'a [(K, String)]);
 
-impl Serialize for Facts<'_> {
+impl<K: AsRef<str>> Serialize for Facts<'_, K> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
+            map.serialize_entry(k.as_ref(), v)?;
         }
         map.end()
     }
@@ -140,6 +150,12 @@ pub fn report(report: &Report) -> String {
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
         command: report.command,
+        run: RunDoc {
+            started_utc: crate::time::format_utc(report.started_unix),
+            os: std::env::consts::OS,
+            arch: std::env::consts::ARCH,
+            proxies: Facts(&report.proxies),
+        },
         notices: &report.notices,
         target: TargetDoc {
             base_url: t.base_url.as_ref().map(value_doc),

@@ -105,27 +105,16 @@ pub fn report(r: &Report) -> String {
         "# tlcheck {} report: {symbol} exit {code_}\n",
         r.command
     );
-    table(
-        &mut out,
-        &["", ""],
-        &[
-            vec![
-                "Verdict".into(),
-                cell(&format!("{symbol} {}", r.verdict_line())),
-            ],
-            vec!["Exit code".into(), code_.to_string()],
-            vec![
-                "tlcheck".into(),
-                format!(
-                    "{} ({}/{})",
-                    env!("CARGO_PKG_VERSION"),
-                    std::env::consts::OS,
-                    std::env::consts::ARCH
-                ),
-            ],
-            vec!["Run at".into(), format_utc(r.started_unix)],
-        ],
+    let _ = writeln!(out, "- **Verdict**: {symbol} {}", r.verdict_line());
+    let _ = writeln!(out, "- **Exit code**: {code_}");
+    let _ = writeln!(
+        out,
+        "- **tlcheck**: {} ({}/{})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
     );
+    let _ = writeln!(out, "- **Run at**: {}", format_utc(r.started_unix));
 
     for n in &r.notices {
         let _ = writeln!(out, "\n> {}", cell(n));

@@ -10,6 +10,7 @@ struct Document {
     schema_version: u32,
     tool: Tool,
     command: String,
+    run: Run,
     notices: Vec<String>,
     target: Target,
     checks: Vec<Check>,
@@ -17,6 +18,16 @@ struct Document {
     requests: Vec<RequestRecord>,
     summary: Summary,
     exit_code: i32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Run {
+    started_utc: String,
+    os: String,
+    arch: String,
+    proxies: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,9 +6,11 @@ mod doctor;
 mod explain;
 mod header;
 mod inputs;
+mod interactive;
 mod json;
 mod network;
 mod offline;
+mod report;
 mod stream;
 mod support;
 mod url;
@@ -45,6 +47,14 @@ pub fn redact_volatile(text: &str) -> String {
     let rules = [
         (r#""duration_ms": [0-9.e-]+"#, r#""duration_ms": "[ms]""#),
         (r#""started_utc": "[^"]+""#, r#""started_utc": "[time]""#),
+        // The run's own times: in the Markdown summary and at the start of a table cell.
+        (
+            r"(\| |\*\*Run at\*\*: )\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
+            "$1[time]",
+        ),
+        (r#"timestamp="[^"]+""#, r#"timestamp="[time]""#),
+        (r#"time="[0-9.]+""#, r#"time="[s]""#),
+        (r"\[version\] \(\w+/\w+\)", "[version] ([os]/[arch])"),
         (r"\b\d+(\.\d+)? ms\b", "[ms]"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
         // A check's duration shows only from 1 ms on: drop it wherever it stands last on a line.
@@ -53,6 +63,11 @@ pub fn redact_volatile(text: &str) -> String {
         (r" +\[ms\]", " [ms]"),
         // Timeline bars are drawn to scale.
         (r"[█·]{24}", "[bar]"),
+        (r#""os": "[^"]+""#, r#""os": "[os]""#),
+        (r#""arch": "[^"]+""#, r#""arch": "[arch]""#),
+        // Markdown tables pad their columns to the widest (timed) cell.
+        (r"(?m) +\|", " |"),
+        (r"(?m)\| -{3,}", "| ---"),
     ];
     let mut out = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
     for (pattern, with) in rules {
