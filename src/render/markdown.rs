@@ -100,11 +100,8 @@ pub fn report(r: &Report) -> String {
         None if code_ == crate::report::exit::WARNINGS_STRICT => "!",
         None => "✓",
     };
-    let _ = writeln!(
-        out,
-        "# tlcheck {} report: {symbol} exit {code_}\n",
-        r.command
-    );
+    let _ = writeln!(out, "# tlcheck report: {symbol} exit {code_}\n");
+    let _ = writeln!(out, "- **Command**: `tlcheck {}`", r.command);
     let _ = writeln!(out, "- **Verdict**: {symbol} {}", r.verdict_line());
     let _ = writeln!(out, "- **Exit code**: {code_}");
     let _ = writeln!(
@@ -172,7 +169,7 @@ pub fn report(r: &Report) -> String {
                 vec![
                     c.id.to_owned(),
                     status_word(c.status).to_owned(),
-                    if c.duration.is_zero() {
+                    if c.status == Status::Skip {
                         String::new()
                     } else {
                         millis(c.duration)
@@ -180,7 +177,7 @@ pub fn report(r: &Report) -> String {
                     status.map(|s| s.to_string()).unwrap_or_default(),
                     cell(&code(error_type.as_deref().unwrap_or(""))),
                     cell(&code(call_id.unwrap_or(""))),
-                    cell(c.note.as_deref().unwrap_or("")),
+                    cell(&note(r, c)),
                 ]
             })
             .collect();
@@ -276,6 +273,19 @@ pub fn report(r: &Report) -> String {
     }
     out.push_str("\n_The key is shown only as its fingerprint: `sk-…` + last 4 characters and its SHA-256._\n");
     out
+}
+
+/// A check's note, or for a check that failed or warned without one, its finding codes.
+fn note(r: &Report, c: &crate::report::Check) -> String {
+    if let Some(n) = &c.note {
+        return n.clone();
+    }
+    let codes: Vec<&str> = r
+        .findings_of(c.id)
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| f.code.as_str())
+        .collect();
+    codes.join(", ")
 }
 
 fn finding(out: &mut String, f: &Finding) {

@@ -103,7 +103,7 @@ fn github_commands_and_the_step_summary() {
     assert_snapshot!(crate::redact_volatile(&stdout));
     let written = std::fs::read_to_string(&summary).unwrap();
     assert!(
-        written.starts_with("earlier step\n# tlcheck doctor report: ✗ exit 15"),
+        written.starts_with("earlier step\n# tlcheck report: ✗ exit 15"),
         "appended: {written}"
     );
     assert!(!written.contains(KEY));
@@ -142,8 +142,7 @@ fn output_writes_the_report_to_a_file() {
     assert_eq!(stdout, "");
     let written = std::fs::read_to_string(dir.path().join("ticket.md")).unwrap();
     assert!(
-        written.starts_with("# tlcheck report report: ✓ exit 0")
-            || written.starts_with("# tlcheck report"),
+        written.starts_with("# tlcheck report: ✓ exit 0\n\n- **Command**: `tlcheck report`"),
         "{written}"
     );
     assert!(written.contains("## Find these calls on the Activity page"));
