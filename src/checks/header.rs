@@ -630,4 +630,23 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("gpt-4o", "gpt-4o"), 0);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC*") {
+            let _ = lint(&text);
+        }
+
+        #[test]
+        fn never_panics_on_header_like_text(
+            prefix in proptest::sample::select(vec!["", "Authorization:", "-H '", "curl x -H \"", "Bearer", "bearer ", "x-api-key: "]),
+            middle in "[ \t\u{a0}\u{200b}:=\"'`$<>{}A-Za-z0-9_-]{0,40}",
+            suffix in proptest::sample::select(vec!["", "'", "\"", "\r\n", "\n", "\\\n"]),
+        ) {
+            let l = lint(&format!("{prefix}{middle}{suffix}"));
+            for f in &l.findings {
+                proptest::prop_assert!(f.code.as_str().starts_with("header.") || f.code.as_str().starts_with("key."));
+            }
+        }
+    }
 }

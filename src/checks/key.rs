@@ -397,4 +397,17 @@ mod tests {
         assert!(detail.contains("OPENAI_API_KEY (sk-…2222)"), "{detail}");
         assert!(!detail.contains("first"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_never_echoes_the_key(raw in "\\PC{0,80}") {
+            for f in lint_value(&raw, "key", Context::Stored) {
+                let shown = format!("{:?} {:?}", f.detail, f.evidence);
+                let normalized = crate::secret::ApiKey::new(raw.as_str()).normalized().to_owned();
+                if normalized.chars().count() >= 12 {
+                    proptest::prop_assert!(!shown.contains(&normalized), "{shown}");
+                }
+            }
+        }
+    }
 }

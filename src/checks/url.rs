@@ -462,4 +462,27 @@ mod tests {
             [("url.custom_host", INFO)]
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC*") {
+            let _ = check(&text);
+        }
+
+        #[test]
+        fn never_panics_on_url_like_text(
+            scheme in proptest::sample::select(vec!["", "http://", "https://", "HTTPS://", "ftp://", "//"]),
+            userinfo in proptest::sample::select(vec!["", "u@", "u:p@", ":@"]),
+            host in "[a-zA-Z0-9.\\[\\]:-]{0,30}",
+            path in "[/a-zA-Z0-9%?#=&.-]{0,30}",
+        ) {
+            let v = check(&format!("{scheme}{userinfo}{host}{path}"));
+            // Every failing finding suggests one corrected URL that itself parses.
+            for f in v.findings.iter().filter(|f| f.severity == Severity::Fail) {
+                if let Some(s) = &f.suggestion {
+                    proptest::prop_assert!(url::Url::parse(s).is_ok(), "{s}");
+                }
+            }
+        }
+    }
 }

@@ -228,4 +228,22 @@ mod tests {
         assert!(parse(b"hello there").is_err());
         assert!(parse(b"HTTP/1.1 abc\r\n\r\n").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = parse(&bytes);
+        }
+
+        #[test]
+        fn never_panics_on_response_like_text(
+            lines in proptest::collection::vec(proptest::sample::select(vec![
+                "HTTP/1.1 200 OK", "HTTP/2 401", "HTTP/1.1 100 Continue", "HTTP/1.1 abc", "< HTTP/1.1 403 x",
+                "content-type: application/json", "x: y", "", "data: {}", ": ping", "{\"error\":{}}", "> GET / HTTP/1.1",
+            ]), 0..12),
+            ending in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+        ) {
+            let _ = parse(lines.join(ending).as_bytes());
+        }
+    }
 }

@@ -385,3 +385,59 @@ fn excerpts_are_bounded_and_single_line() {
     assert_eq!(excerpt("a\n b\t c", 10), "a b c");
     assert_eq!(excerpt(&"x".repeat(20), 5), "xxxxx…");
 }
+
+fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "\\PC{0,20}".prop_map(serde_json::Value::from),
+        proptest::sample::select(vec![
+            "budget_exceeded",
+            "throttling_error",
+            "auth_error",
+            "expired_key",
+            "None",
+            "429",
+            "litellm.RateLimitError",
+            "Limit type: "
+        ])
+        .prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(
+                proptest::sample::select(vec![
+                    "error", "type", "message", "code", "param", "detail", "x"
+                ])
+                .prop_map(str::to_owned),
+                inner,
+                0..5,
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics_on_any_response(
+        status in proptest::prelude::any::<u16>(),
+        headers in proptest::collection::vec(("\\PC{0,12}", "\\PC{0,20}"), 0..6),
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+    ) {
+        let headers: Vec<(String, String)> = headers;
+        let r = Response { status, headers: &headers, body: &body };
+        let _ = classify(&r, "t");
+    }
+
+    #[test]
+    fn never_panics_on_any_json_error(value in arbitrary_json(), status in 100u16..600) {
+        let body = serde_json::to_vec(&value).unwrap();
+        let r = Response { status, headers: &[], body: &body };
+        let _ = classify(&r, "t");
+        let _ = classify_error_object(&value, &[], "t");
+    }
+}
