@@ -234,7 +234,7 @@ impl Report {
 
     /// The first HTTP status and `error.type` a check met, and its gateway call id.
     pub fn http_summary(&self, check: &str) -> (Option<u16>, Option<String>, Option<&str>) {
-        let request = self.requests.iter().filter(|r| r.check == check).last();
+        let request = self.requests.iter().rfind(|r| r.check == check);
         let error_type = self
             .findings_of(check)
             .find_map(|f| f.evidence.iter().find(|(k, _)| *k == "error_type"))
