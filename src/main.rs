@@ -2,6 +2,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    tlcheck::output::install_panic_hook();
     let cli = tlcheck::cli::Cli::parse();
     match tlcheck::run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -109,7 +109,24 @@ pub fn print_error(err: &anyhow::Error) {
     for cause in err.chain().skip(1) {
         text.push_str(&format!("  caused by: {cause}\n"));
     }
-    let _ = write_quietly(&mut io::stderr().lock(), text.as_bytes());
+    let _ = write_quietly(
+        &mut io::stderr().lock(),
+        crate::redact::redact(&text).as_bytes(),
+    );
+}
+
+/// Install a panic hook that prints the panic through the redactor, so that not even a panic
+/// message can show the key.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = format!(
+            "tlcheck panicked: {info}\nThis is a bug; please report it with the command that was run.\n"
+        );
+        let _ = write_quietly(
+            &mut io::stderr().lock(),
+            crate::redact::redact(&text).as_bytes(),
+        );
+    }));
 }
 
 #[cfg(test)]

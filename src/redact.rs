@@ -1,66 +1,194 @@
-//! The redactor: the one place that removes secrets from text before anything is written.
+//! The redactor: the one place that knows the secrets of this run and removes them from text before
+//! anything is written (reports in every format, errors, panics). It hides a key whole, in the
+//! escaped forms the renderers produce, and any long run of it a server may echo; it also masks
+//! credentials and query values in URLs.
 
 use crate::secret::{ApiKey, Fingerprint};
 use std::borrow::Cow;
-
-/// Removes every known secret from text. Renderers write only what passed through it.
-#[derive(Clone, Debug, Default)]
-pub struct Redactor {
-    /// (secret text, what replaces it), longest first so a key is replaced before its parts.
-    secrets: Vec<(String, String)>,
-}
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// Secrets shorter than this are not searched for: they would match ordinary words.
 const MIN_SECRET_LEN: usize = 4;
+/// A run of this many consecutive characters of a key, anywhere in the text, is hidden too.
+pub const PARTIAL_RUN: usize = 12;
+/// What replaces a partial run of a key.
+pub const PARTIAL_MARK: &str = "[redacted]";
 
-impl Redactor {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Register a key: its configured form and its normalized form are both hidden, each replaced
-    /// by the key's short fingerprint.
-    pub fn add_key(&mut self, key: &ApiKey) {
-        let shown = key.fingerprint().short;
-        self.add(key.expose(), &shown);
-        self.add(key.expose().trim(), &shown);
-        self.add(key.normalized(), &shown);
-    }
-
-    /// Register any other secret text (a token found in a pasted header, say).
-    pub fn add_token(&mut self, token: &str) {
-        let shown = Fingerprint::of(token).short;
-        self.add(token, &shown);
-    }
-
-    fn add(&mut self, secret: &str, replacement: &str) {
-        if secret.chars().count() < MIN_SECRET_LEN || self.secrets.iter().any(|(s, _)| s == secret)
-        {
-            return;
-        }
-        self.secrets
-            .push((secret.to_owned(), replacement.to_owned()));
-        self.secrets
-            .sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
-    }
-
-    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut out = Cow::Borrowed(text);
-        for (secret, replacement) in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = Cow::Owned(out.replace(secret.as_str(), replacement));
-            }
-        }
-        out
-    }
-
-    /// True when text still holds a registered secret: the last guard before output.
-    pub fn leaks(&self, text: &str) -> bool {
-        self.secrets.iter().any(|(s, _)| text.contains(s.as_str()))
-    }
+/// One secret: every form in which it may appear in output, and what replaces it.
+#[derive(Clone, Debug)]
+struct Secret {
+    /// The forms to hide whole (raw, trimmed, normalized, escaped), longest first.
+    forms: Vec<String>,
+    /// The form whose long runs are hidden too (ASCII keys only).
+    core: Option<String>,
+    replacement: String,
 }
 
-/// Mask the password of a URL's userinfo (`https://user:***@host/`) so a URL can be shown.
+/// The secrets of this run, and an index of every [`PARTIAL_RUN`]-byte window of their cores, so
+/// that one pass over a text finds runs of any of them.
+#[derive(Default)]
+struct Registry {
+    secrets: Vec<Secret>,
+    windows: HashMap<Vec<u8>, Vec<(usize, usize)>>,
+}
+
+/// The registry shared by every output path.
+fn registry() -> MutexGuard<'static, Registry> {
+    static SECRETS: OnceLock<Mutex<Registry>> = OnceLock::new();
+    SECRETS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Register a key: its configured and normalized forms, and their escaped forms, are hidden and
+/// replaced by the key's short fingerprint.
+pub fn register_key(key: &ApiKey) {
+    let shown = key.fingerprint().short;
+    register(
+        &[key.expose(), key.expose().trim(), key.normalized()],
+        key.normalized(),
+        &shown,
+    );
+}
+
+/// Register any other secret text (a token found in a pasted header, say).
+pub fn register_token(token: &str) {
+    register(&[token], token, &Fingerprint::of(token).short);
+}
+
+fn register(raw_forms: &[&str], core: &str, replacement: &str) {
+    let mut forms: Vec<String> = Vec::new();
+    for raw in raw_forms {
+        for form in escaped_forms(raw) {
+            if form.chars().count() >= MIN_SECRET_LEN && !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    if forms.is_empty() {
+        return;
+    }
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let core = (core.is_ascii() && core.len() >= PARTIAL_RUN).then(|| core.to_owned());
+    let mut registry = registry();
+    if registry.secrets.iter().any(|s| s.forms == forms) {
+        return;
+    }
+    let index = registry.secrets.len();
+    if let Some(k) = core.as_deref().map(str::as_bytes) {
+        for start in 0..=k.len() - PARTIAL_RUN {
+            let window = k[start..start + PARTIAL_RUN].to_vec();
+            registry
+                .windows
+                .entry(window)
+                .or_default()
+                .push((index, start));
+        }
+    }
+    registry.secrets.push(Secret {
+        forms,
+        core,
+        replacement: replacement.to_owned(),
+    });
+}
+
+/// A secret as the renderers may write it: raw, JSON-escaped, XML-escaped, in a Markdown table
+/// cell, in a GitHub workflow command.
+fn escaped_forms(raw: &str) -> Vec<String> {
+    let json = serde_json::to_string(raw).unwrap_or_default();
+    let json = json.trim_matches('"').to_owned();
+    let xml = raw
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;");
+    let markdown = raw.replace('|', "\\|");
+    let github = raw
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    vec![raw.to_owned(), json, xml, markdown, github]
+}
+
+/// Remove every registered secret from `text`.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let registry = registry();
+    let mut out = Cow::Borrowed(text);
+    for secret in &registry.secrets {
+        for form in &secret.forms {
+            if out.contains(form.as_str()) {
+                out = Cow::Owned(out.replace(form.as_str(), &secret.replacement));
+            }
+        }
+    }
+    let runs = partial_runs(&registry, &out);
+    if !runs.is_empty() {
+        out = Cow::Owned(replace_ranges(&out, &runs));
+    }
+    out
+}
+
+/// True when `text` still holds a registered secret or a long run of one: the last guard.
+pub fn leaks(text: &str) -> bool {
+    let registry = registry();
+    registry
+        .secrets
+        .iter()
+        .any(|s| s.forms.iter().any(|f| text.contains(f.as_str())))
+        || !partial_runs(&registry, text).is_empty()
+}
+
+/// Byte ranges of `text` that are runs of at least [`PARTIAL_RUN`] consecutive characters of a
+/// registered key, merged and extended as far as they match. One pass over the text, each
+/// position looked up in the window index.
+fn partial_runs(registry: &Registry, text: &str) -> Vec<(usize, usize)> {
+    let t = text.as_bytes();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    if registry.windows.is_empty() {
+        return merged;
+    }
+    for at in 0..t.len().saturating_sub(PARTIAL_RUN - 1) {
+        let Some(hits) = registry.windows.get(&t[at..at + PARTIAL_RUN]) else {
+            continue;
+        };
+        for &(index, start) in hits {
+            let Some(k) = registry.secrets[index].core.as_deref().map(str::as_bytes) else {
+                continue;
+            };
+            // Extend the match forward along the key.
+            let mut end = at + PARTIAL_RUN;
+            let mut ki = start + PARTIAL_RUN;
+            while end < t.len() && ki < k.len() && t[end] == k[ki] {
+                end += 1;
+                ki += 1;
+            }
+            match merged.last_mut() {
+                Some(last) if at <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((at, end)),
+            }
+        }
+    }
+    merged
+}
+
+fn replace_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (s, e) in ranges {
+        // The runs are ASCII, so their ends are character boundaries.
+        out.push_str(&text[last..*s]);
+        out.push_str(PARTIAL_MARK);
+        last = *e;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Mask the password of a URL's userinfo (`https://user:***@host/`) and its query values
+/// (`?key=***`) so a URL can be shown.
 pub fn mask_url_credentials(raw: &str) -> Cow<'_, str> {
     let Some(scheme_end) = raw.find("://") else {
         return Cow::Borrowed(raw);
@@ -68,22 +196,64 @@ pub fn mask_url_credentials(raw: &str) -> Cow<'_, str> {
     let rest = &raw[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return Cow::Borrowed(raw);
-    };
-    let userinfo = &authority[..at];
-    let user = userinfo.split(':').next().unwrap_or("");
-    let masked = if userinfo.contains(':') {
-        format!("{user}:***")
-    } else {
-        "***".to_owned()
-    };
-    Cow::Owned(format!(
-        "{}{}@{}",
-        &raw[..scheme_end + 3],
-        masked,
-        &rest[at + 1..]
-    ))
+    let mut out = Cow::Borrowed(raw);
+    if let Some(at) = authority.rfind('@') {
+        let userinfo = &authority[..at];
+        let user = userinfo.split(':').next().unwrap_or("");
+        let masked = if userinfo.contains(':') {
+            format!("{user}:***")
+        } else {
+            "***".to_owned()
+        };
+        out = Cow::Owned(format!(
+            "{}{}@{}",
+            &raw[..scheme_end + 3],
+            masked,
+            &rest[at + 1..]
+        ));
+    }
+    if let Some(q) = out.find('?') {
+        let (head, tail) = out.split_at(q + 1);
+        let (query, fragment) = match tail.find('#') {
+            Some(h) => tail.split_at(h),
+            None => (tail, ""),
+        };
+        let masked: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) if !value.is_empty() => format!("{name}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out = Cow::Owned(format!("{head}{}{fragment}", masked.join("&")));
+    }
+    out
+}
+
+/// A handle on the redactor for the commands: registering through it registers for the whole run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Redactor;
+
+impl Redactor {
+    pub fn new() -> Self {
+        Redactor
+    }
+
+    pub fn add_key(&mut self, key: &ApiKey) {
+        register_key(key);
+    }
+
+    pub fn add_token(&mut self, token: &str) {
+        register_token(token);
+    }
+
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        redact(text)
+    }
+
+    pub fn leaks(&self, text: &str) -> bool {
+        leaks(text)
+    }
 }
 
 #[cfg(test)]
@@ -93,24 +263,74 @@ mod tests {
     #[test]
     fn hides_configured_and_normalized_forms() {
         let key = ApiKey::new("\"sk-live-abcdefgh1234\"\n");
-        let mut r = Redactor::new();
-        r.add_key(&key);
+        register_key(&key);
         let text = "sent sk-live-abcdefgh1234 and \"sk-live-abcdefgh1234\"\n";
-        let out = r.redact(text);
+        let out = redact(text);
         assert!(!out.contains("abcdefgh"), "{out}");
         assert!(out.contains("sk-…1234"));
-        assert!(!r.leaks(&out));
-        assert!(r.leaks(text));
+        assert!(!leaks(&out));
+        assert!(leaks(text));
     }
 
     #[test]
-    fn masks_url_passwords() {
+    fn hides_long_runs_of_a_key_a_server_echoes() {
+        let key = "sk-partial-0123456789abcdefXYZ";
+        register_key(&ApiKey::new(key));
+        let echoed =
+            "Received sk-partial-0123456789ab..., hash tail 3456789abcdefXYZ, short sk-...fXYZ";
+        let out = redact(echoed);
+        assert!(!out.contains("0123456789ab"), "{out}");
+        assert!(!out.contains("3456789abcdef"), "{out}");
+        assert!(out.contains("sk-...fXYZ"), "short masks stay: {out}");
+        assert_eq!(out.matches(PARTIAL_MARK).count(), 2, "{out}");
+    }
+
+    #[test]
+    fn hides_escaped_forms() {
+        let key = "sk-esc\"ape<&>|%key-0042";
+        register_key(&ApiKey::new(key));
+        for rendered in [
+            serde_json::to_string(key).unwrap(),
+            "sk-esc&quot;ape&lt;&amp;&gt;|%key-0042".to_owned(),
+            "sk-esc\"ape<&>\\|%key-0042".to_owned(),
+            "sk-esc\"ape<&>|%25key-0042".to_owned(),
+        ] {
+            let out = redact(&rendered);
+            assert!(out.contains("sk-…0042"), "{rendered} → {out}");
+            assert!(!leaks(&out), "{out}");
+        }
+    }
+
+    #[test]
+    fn masks_url_passwords_and_query_values() {
         assert_eq!(
             mask_url_credentials("http://bob:hunter2@proxy:3128/x@y"),
             "http://bob:***@proxy:3128/x@y"
         );
         assert_eq!(mask_url_credentials("https://tok@h/v1"), "https://***@h/v1");
         assert_eq!(mask_url_credentials("https://h/v1"), "https://h/v1");
+        assert_eq!(
+            mask_url_credentials("https://h/v1?api_key=abc&x=&y#frag"),
+            "https://h/v1?api_key=***&x=&y#frag"
+        );
         assert_eq!(mask_url_credentials("not a url"), "not a url");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn partial_runs_are_found_wherever_they_stand(
+            key in "sk-[A-Za-z0-9_-]{16,40}",
+            before in "[ a-z]{0,10}",
+            after in "[ a-z]{0,10}",
+            cut in 0usize..100,
+        ) {
+            register_key(&ApiKey::new(key.as_str()));
+            let start = cut % (key.len() - PARTIAL_RUN + 1);
+            let run = &key[start..];
+            let text = format!("{before}{run}{after}");
+            let out = redact(&text);
+            proptest::prop_assert!(!out.contains(run), "{out}");
+            proptest::prop_assert!(!leaks(&out), "{out}");
+        }
     }
 }

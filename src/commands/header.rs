@@ -45,8 +45,6 @@ pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
     let started = Instant::now();
     let lint = header::lint(&text);
     let elapsed = started.elapsed();
-    // The whole input may hold the key in a form the linter did not isolate; hide it all.
-    redactor.add_token(text.trim());
     if let Some(k) = &lint.key {
         redactor.add_token(k);
         redactor.add_key(&ApiKey::new(k.as_str()));

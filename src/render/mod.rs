@@ -45,4 +45,68 @@ mod tests {
         );
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  ")));
     }
+
+    /// A report that carries `body` in every place a server's words can reach: notices, a
+    /// finding's detail, evidence and suggestion, a check's note and facts, the proxy list.
+    fn report_embedding(key: &str, body: &str) -> crate::report::Report {
+        use crate::catalog::Code;
+        use crate::inputs::{Source, SourceKind, Sourced, Target};
+        use crate::report::{Finding, Outcome, Report};
+        let target = Target {
+            key: Some(Sourced {
+                value: crate::secret::ApiKey::new(key),
+                source: Source::new(SourceKind::Env, "TENSORLOOP_KEY"),
+                shadowed: Vec::new(),
+            }),
+            ..Default::default()
+        };
+        let mut r = Report::new("doctor", target, false);
+        r.notices.push(body.to_owned());
+        r.proxies.push(("HTTPS_PROXY".to_owned(), body.to_owned()));
+        let f = Finding::new(Code::AuthInvalidKey, "chat")
+            .detail(body)
+            .evidence("message", body)
+            .suggest(body);
+        let mut o = Outcome::findings(vec![f]);
+        o.note = Some(body.to_owned());
+        o.fact("answer", body);
+        r.record("chat", "Chat", std::time::Duration::ZERO, o);
+        r
+    }
+
+    proptest::proptest! {
+        // Each case registers one more key for the whole test process: keep the count moderate.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn no_output_format_contains_the_key(
+            key in "sk-[A-Za-z0-9_\\-\"<>&|%]{12,40}",
+            before in "\\PC{0,20}",
+            after in "\\PC{0,20}",
+            how in 0usize..3,
+            split_at in 3usize..12,
+        ) {
+            let body = match how {
+                // Whole.
+                0 => format!("{before}{key}{after}"),
+                // Split across lines.
+                1 => format!("{before}{}\n{}{after}", &key[..split_at], &key[split_at..]),
+                // JSON-escaped, as a server's body would carry it.
+                _ => serde_json::json!({"error": {"message": format!("{before}{key}{after}")}}).to_string(),
+            };
+            crate::redact::register_key(&crate::secret::ApiKey::new(key.as_str()));
+            let report = report_embedding(&key, &body);
+            for (format, text) in [
+                ("human", super::human::report(&report)),
+                ("json", super::json::report(&report)),
+                ("markdown", super::markdown::report(&report)),
+                ("junit", super::junit::report(&report)),
+                ("github", super::github::report(&report)),
+            ] {
+                let out = crate::redact::redact(&text);
+                proptest::prop_assert!(!out.contains(&key), "{format} shows the key: {out}");
+                proptest::prop_assert!(!crate::redact::leaks(&out), "{format} leaks: {out}");
+            }
+        }
+    }
 }
