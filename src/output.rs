@@ -164,4 +164,57 @@ mod tests {
             false
         ));
     }
+
+    /// Every byte tlcheck writes goes through this module, so that the redactor sees it: no other
+    /// source file may print directly.
+    #[test]
+    fn nothing_else_prints_directly() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("output.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let code = line.split("//").next().unwrap_or("");
+                        for mac in [
+                            "println!",
+                            "print!",
+                            "eprintln!",
+                            "eprint!",
+                            "dbg!",
+                            "io::stdout()",
+                            "io::stderr()",
+                        ] {
+                            if code.contains(mac)
+                                && !code.contains("is_terminal")
+                                && !code.contains("Term::stderr")
+                                && !code.contains("ProgressDrawTarget::stderr")
+                            {
+                                found.push(format!(
+                                    "{}:{}: {}",
+                                    path.display(),
+                                    n + 1,
+                                    line.trim()
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "write through output.rs instead:\n{}",
+            found.join("\n")
+        );
+    }
 }
