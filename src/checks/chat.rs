@@ -2,7 +2,7 @@
 //! token), with its latency, call id and cost.
 
 use super::ids;
-use super::live::{Gateway, log_request, ms, transport_finding};
+use super::live::{Gateway, log_request, ms, transport_finding, unreadable_body};
 use crate::catalog::Code;
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Exchange, Http, Request};
@@ -53,7 +53,10 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
             );
             continue;
         }
-        judge(&x, &mut out);
+        match unreadable_body(&x, ids::CHAT) {
+            Some(f) => out.push(f),
+            None => judge(&x, &mut out),
+        }
         return out;
     }
 }

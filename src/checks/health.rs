@@ -2,7 +2,7 @@
 //! every model upstream.
 
 use super::ids;
-use super::live::{Gateway, log_request, transport_finding};
+use super::live::{Gateway, log_request, transport_finding, unreadable_body};
 use crate::catalog::Code;
 use crate::classify::{self, excerpt};
 use crate::net::{Exchange, Http, Request};
@@ -23,7 +23,10 @@ pub async fn check(http: &Http, gateway: &Gateway) -> Outcome {
     log_request(&mut out, ids::HEALTH, "GET", &url, &result, started_unix);
     match result {
         Err(f) => out.push(transport_finding(&f, ids::HEALTH)),
-        Ok(x) => judge(&x, &mut out),
+        Ok(x) => match unreadable_body(&x, ids::HEALTH) {
+            Some(f) => out.push(f),
+            None => judge(&x, &mut out),
+        },
     }
     out
 }

@@ -2,7 +2,7 @@
 //! A missing endpoint, or a refusal for a reason other than the key, is a skip, not a failure.
 
 use super::ids;
-use super::live::{Gateway, log_request, transport_finding};
+use super::live::{Gateway, log_request, transport_finding, unreadable_body};
 use crate::catalog::{Code, Layer};
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Http, Request};
@@ -36,6 +36,10 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Ou
         }
         Ok(x) => x,
     };
+    if let Some(f) = unreadable_body(&x, ids::KEY_INFO) {
+        out.push(f);
+        return out;
+    }
     if matches!(x.status, 404 | 405) {
         out.skipped = Some(format!("this gateway has no /key/info ({})", x.status));
         return out;

@@ -69,12 +69,37 @@ pub fn transport_finding(f: &TransportFailure, check: &'static str) -> Finding {
         TransportKind::Tls => Code::NetTls,
         TransportKind::Proxy => Code::NetProxy,
         TransportKind::Timeout => Code::NetTimeout,
+        TransportKind::Malformed => Code::UpstreamBadResponse,
     };
     let mut finding = Finding::new(code, check).detail(f.detail.clone());
     if f.kind == TransportKind::Timeout {
         finding = finding.evidence("after_ms", f.elapsed.as_millis() as u64);
     }
     finding
+}
+
+/// A body tlcheck cannot judge: cut at the size cap, or compressed although none was asked for
+/// (tlcheck never decompresses, so a compression bomb costs it nothing).
+pub fn unreadable_body(x: &Exchange, check: &'static str) -> Option<Finding> {
+    let encoding = x
+        .header("content-encoding")
+        .filter(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let detail = match (encoding, x.body_truncated) {
+        (Some(e), _) => format!(
+            "the body is `{e}`-compressed although tlcheck asked for no encoding; it is not decompressed"
+        ),
+        (None, true) => format!(
+            "the body is longer than {} MiB; tlcheck read that much and stopped",
+            crate::net::MAX_BODY_BYTES / (1024 * 1024)
+        ),
+        (None, false) => return None,
+    };
+    Some(
+        Finding::new(Code::UpstreamBadResponse, check)
+            .detail(detail)
+            .evidence("status", x.status)
+            .evidence("content_type", x.content_type()),
+    )
 }
 
 /// Record a request in an outcome's list of requests.

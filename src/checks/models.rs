@@ -1,7 +1,7 @@
 //! `GET /v1/models` with the key: the ids the key may use, the target marked, near misses named.
 
 use super::ids;
-use super::live::{Gateway, log_request, transport_finding};
+use super::live::{Gateway, log_request, transport_finding, unreadable_body};
 use crate::catalog::{Code, DEFAULT_MODEL};
 use crate::checks::header::edit_distance;
 use crate::classify;
@@ -38,6 +38,13 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
         }
         Ok(x) => x,
     };
+    if let Some(f) = unreadable_body(&x, ids::MODELS) {
+        out.push(f);
+        return Listed {
+            outcome: out,
+            ids: None,
+        };
+    }
     if !(200..300).contains(&x.status) {
         out.findings
             .extend(classify::classify(&x.response(), ids::MODELS));

@@ -75,6 +75,8 @@ pub enum TransportKind {
     Timeout,
     /// The connection broke after the response had started.
     Cut,
+    /// The answer was not valid HTTP (absurd or contradictory headers, too many of them).
+    Malformed,
     Other,
 }
 
@@ -324,6 +326,16 @@ fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String)
         .iter()
         .map(|c| c.to_string().to_ascii_lowercase())
         .collect();
+    if texts.iter().any(|t| {
+        t.contains("parsed")
+            || t.contains("message head is too large")
+            || t.contains("invalid http")
+    }) {
+        return (
+            TransportKind::Malformed,
+            format!("the answer is not valid HTTP: {innermost}"),
+        );
+    }
     if let Some(tls) = texts.iter().find_map(|t| tls_problem(t)) {
         return (TransportKind::Tls, tls);
     }

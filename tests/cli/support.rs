@@ -44,6 +44,8 @@ pub enum Step {
     Sleep(Duration),
     /// Close the connection now, whatever was promised.
     Close,
+    /// Reset the connection (TCP RST) now.
+    Reset,
 }
 
 type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
@@ -114,6 +116,10 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
                             let _ = writer.shutdown(std::net::Shutdown::Both);
                             return;
                         }
+                        Step::Reset => {
+                            reset(&writer);
+                            return;
+                        }
                     }
                 }
             }
@@ -125,6 +131,41 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
             }
         }
     }
+}
+
+/// Close a connection with a TCP reset: linger on, timeout zero.
+pub fn reset(stream: &TcpStream) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let linger = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: a valid socket descriptor and a correctly sized `linger` value.
+        unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&linger as *const libc::linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+/// A server that accepts connections and resets each one before reading anything.
+pub fn resetting_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            reset(&stream);
+        }
+    });
+    addr
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Seen> {
