@@ -46,7 +46,10 @@ fn respond(mut stream: TcpStream) {
         std::thread::sleep(LATENCY);
         let streamed = String::from_utf8_lossy(&body).contains("\"stream\":true");
         let json = |b: &str| {
-            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{b}", b.len())
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{b}",
+                b.len()
+            )
         };
         let ok = match path.as_str() {
             "/health/liveliness" => stream.write_all(json("\"I'm alive!\"").as_bytes()),
@@ -93,24 +96,50 @@ fn median(mut v: Vec<Duration>) -> Duration {
 /// Time each request doctor makes, one at a time, through tlcheck's own client; a streamed
 /// request is timed to its last byte.
 fn single_requests(base: &str) -> Vec<(&'static str, Duration)> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let key = ApiKey::new(KEY);
     rt.block_on(async {
-        let http = Http::new(Duration::from_secs(30), &ProxyDecision::None).unwrap();
+        let http = Http::new(Duration::from_secs(30), &ProxyDecision::None, Vec::new()).unwrap();
         let root = base.trim_end_matches("/v1");
         let requests: [(&str, &str, String, Option<serde_json::Value>, bool); 5] = [
-            ("health", "GET", format!("{root}/health/liveliness"), None, false),
+            (
+                "health",
+                "GET",
+                format!("{root}/health/liveliness"),
+                None,
+                false,
+            ),
             ("models", "GET", format!("{base}/models"), None, true),
             ("key_info", "GET", format!("{root}/key/info"), None, true),
-            ("chat", "POST", format!("{base}/chat/completions"), Some(tlcheck::checks::chat::body("gpt-4o-mini", "max_tokens")), true),
-            ("stream", "POST", format!("{base}/chat/completions"), Some(tlcheck::checks::stream::body("gpt-4o-mini", "max_tokens")), true),
+            (
+                "chat",
+                "POST",
+                format!("{base}/chat/completions"),
+                Some(tlcheck::checks::chat::body("gpt-4o-mini", "max_tokens")),
+                true,
+            ),
+            (
+                "stream",
+                "POST",
+                format!("{base}/chat/completions"),
+                Some(tlcheck::checks::stream::body("gpt-4o-mini", "max_tokens")),
+                true,
+            ),
         ];
         let mut times = Vec::new();
         for (name, method, url, json, keyed) in requests {
             let mut best = Duration::MAX;
             for _ in 0..3 {
                 let started = Instant::now();
-                let req = Request { method, url: url.parse().unwrap(), key: keyed.then_some(&key), json: json.clone() };
+                let req = Request {
+                    method,
+                    url: url.parse().unwrap(),
+                    key: keyed.then_some(&key),
+                    json: json.clone(),
+                };
                 let mut opened = http.open(req, Duration::from_secs(30)).await.unwrap();
                 while opened.next_chunk().await.unwrap().is_some() {}
                 best = best.min(started.elapsed());
@@ -132,7 +161,11 @@ fn run_doctor(base: &str) -> Duration {
         .status()
         .unwrap();
     let elapsed = started.elapsed();
-    assert_eq!(status.code(), Some(0), "doctor against the benchmark gateway must pass");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "doctor against the benchmark gateway must pass"
+    );
     elapsed
 }
 
@@ -150,7 +183,13 @@ fn startup(program: &str, args: &[&str]) -> Option<Duration> {
     let mut times = Vec::new();
     for _ in 0..50 {
         let started = Instant::now();
-        let status = Command::new(program).args(args).env_clear().stdout(Stdio::null()).stderr(Stdio::null()).status().ok()?;
+        let status = Command::new(program)
+            .args(args)
+            .env_clear()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
         times.push(started.elapsed());
         if !status.success() {
             return None;
@@ -166,7 +205,9 @@ fn main() {
     let singles = single_requests(&base);
     let floor = singles.iter().map(|(_, d)| *d).max().unwrap();
     let sequential: Duration = singles.iter().map(|(_, d)| *d).sum();
-    println!("gateway latency {LATENCY:?} per request; stream: {EVENTS} events {EVENT_GAP:?} apart after the headers");
+    println!(
+        "gateway latency {LATENCY:?} per request; stream: {EVENTS} events {EVENT_GAP:?} apart after the headers"
+    );
     for (name, d) in &singles {
         println!("  single request {name:<9} {d:>10.1?}");
     }
@@ -183,7 +224,10 @@ fn main() {
         doctor.as_secs_f64() / floor.as_secs_f64(),
         sequential.as_secs_f64() / floor.as_secs_f64()
     );
-    println!("doctor peak memory (max RSS): {:.1} MB (target <= 20 MB)", peak_rss_kib() as f64 / 1024.0);
+    println!(
+        "doctor peak memory (max RSS): {:.1} MB (target <= 20 MB)",
+        peak_rss_kib() as f64 / 1024.0
+    );
 
     let exe = env!("CARGO_BIN_EXE_tlcheck");
     if let Some(d) = startup(exe, &["explain", "key.missing"]) {

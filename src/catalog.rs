@@ -346,9 +346,10 @@ catalog! {
         cause: "The server's certificate could not be verified: expired, self-signed, issued for \
                 another name, or replaced by a TLS-inspecting corporate proxy whose root \
                 certificate this machine does not trust.",
-        fix: "If your network inspects TLS, get your company's root CA certificate and make your \
-              tools trust it (Python: REQUESTS_CA_BUNDLE or SSL_CERT_FILE; Node: \
-              NODE_EXTRA_CA_CERTS). Never switch certificate verification off.";
+        fix: "If your network inspects TLS, get your company's root CA certificate and trust it: \
+              `tlcheck --cacert FILE` (or SSL_CERT_FILE) here, REQUESTS_CA_BUNDLE or \
+              SSL_CERT_FILE for Python, NODE_EXTRA_CA_CERTS for Node. An expired or misnamed \
+              certificate is the server's to fix. Never switch certificate verification off.";
     NetProxy = "net.proxy", Network, Fail,
         title: "The proxy failed",
         cause: "A proxy taken from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY applies to this host, and \

@@ -29,6 +29,7 @@ Environment:
   TENSORLOOP_MODEL                          the model
   A .env file in the working directory is read for the same names (never exported).
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies (lowercase forms first)
+  SSL_CERT_FILE, SSL_CERT_DIR               CA certificates to trust instead of the system's
   NO_COLOR, CLICOLOR_FORCE                  colour, when --color is auto
   CI                                        no prompt, spinner or colour (unless asked)
   GITHUB_STEP_SUMMARY                       --format github appends a Markdown summary here";
@@ -90,6 +91,10 @@ pub struct GlobalArgs {
     /// Deadline for a whole streamed answer, in seconds
     #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
     pub stream_timeout: f64,
+
+    /// Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy's root
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
 
     /// Longest silence allowed inside a stream, in seconds
     #[arg(long, global = true, value_name = "SECS", default_value_t = 20.0, value_parser = parse_seconds)]

@@ -147,7 +147,11 @@ pub(crate) fn run(
     };
     let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
     report.proxies = proxy::variables(&crate::inputs::process_env);
-    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy)?;
+    let extra_roots = match &ctx.cacert {
+        Some(path) => crate::net::read_ca_file(path)?,
+        None => Vec::new(),
+    };
+    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy, extra_roots)?;
     let model = report
         .target
         .model

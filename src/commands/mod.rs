@@ -26,6 +26,8 @@ pub(crate) struct Context {
     pub stream_timeout: f64,
     pub idle_timeout: f64,
     pub inputs: InputArgs,
+    /// Extra CA certificates to trust (`--cacert`).
+    pub cacert: Option<PathBuf>,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
@@ -49,6 +51,7 @@ impl Context {
                 model: f.model,
             },
             output: global.output,
+            cacert: global.cacert,
             can_prompt: !global.no_input
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()

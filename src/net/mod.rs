@@ -146,6 +146,18 @@ fn innermost(e: &(dyn StdError + 'static)) -> String {
     current.to_string()
 }
 
+/// Read the CA certificates of a PEM file (`--cacert`), for the client to trust as well as the
+/// system's.
+pub fn read_ca_file(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
+    let usage = |why: String| crate::UsageError(format!("--cacert {}: {why}", path.display()));
+    let pem = std::fs::read(path).map_err(|e| usage(e.to_string()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| usage(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(usage("no PEM certificate in the file".to_owned()).into());
+    }
+    Ok(certs)
+}
+
 /// A request tlcheck makes.
 pub struct Request<'a> {
     pub method: &'static str,
@@ -166,7 +178,11 @@ pub struct Http {
 impl Http {
     /// Build a client that never follows redirects, uses exactly the proxy `proxy` says, and
     /// gives every request `timeout` from connect to the last body byte.
-    pub fn new(timeout: Duration, proxy: &ProxyDecision) -> anyhow::Result<Http> {
+    pub fn new(
+        timeout: Duration,
+        proxy: &ProxyDecision,
+        extra_roots: Vec<reqwest::Certificate>,
+    ) -> anyhow::Result<Http> {
         let resolver = Arc::new(TimedResolver::new(timeout));
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("tlcheck/", env!("CARGO_PKG_VERSION")))
@@ -174,7 +190,8 @@ impl Http {
             .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)
-            .dns_resolver(SharedResolver(resolver.clone()));
+            .dns_resolver(SharedResolver(resolver.clone()))
+            .tls_certs_merge(extra_roots);
         let via_proxy = if let ProxyDecision::Use(choice) = proxy {
             let p = reqwest::Proxy::all(&choice.url).map_err(|e| {
                 crate::UsageError(format!(
@@ -386,9 +403,10 @@ fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String)
 fn tls_problem(text: &str) -> Option<String> {
     let plain = if text.contains("unknownissuer") || text.contains("unknown issuer") {
         "the certificate is signed by an authority this machine does not trust: a self-signed \
-         certificate, or a TLS-inspecting proxy whose root certificate is not installed"
+         certificate, or a TLS-inspecting proxy whose root certificate is not installed; if you \
+         trust it, pass that root with --cacert FILE"
     } else if text.contains("expired") {
-        "the server's certificate has expired"
+        "the server's certificate has expired (no --cacert makes an expired certificate valid)"
     } else if text.contains("notvalidforname") || text.contains("not valid for name") {
         "the certificate was issued for another host name"
     } else if text.contains("notvalidyet") || text.contains("not valid yet") {
@@ -400,6 +418,9 @@ fn tls_problem(text: &str) -> Option<String> {
         || text.contains("wrong version number")
     {
         "the server did not answer in TLS: is this port plain http?"
+    } else if text.contains("handshake eof") {
+        "the server closed the connection during the TLS handshake: a plain-http port, or \
+         something on the way that cuts TLS"
     } else if text.contains("certificate") || text.contains("handshake") || text.contains("tls") {
         return Some(format!("the TLS handshake failed: {text}"));
     } else {

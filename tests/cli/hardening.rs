@@ -233,3 +233,112 @@ fn absurd_headers_are_a_bad_response() {
         assert_eq!(found, "upstream.bad_response", "{detail}");
     }
 }
+
+/// `tlcheck url` against a TLS server on loopback, with extra arguments.
+fn url_over_tls(port: u16, extra: &[&str]) -> (i32, Value) {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["url", "--format", "json", "--timeout", "5"])
+            .arg(format!("https://127.0.0.1:{port}/v1"))
+            .args(extra),
+    );
+    let doc = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, doc)
+}
+
+fn tls_cert(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/tls/{name}.pem",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn a_self_signed_certificate_is_net_tls_until_trusted_with_cacert() {
+    let port = crate::support::tls_server("self-signed");
+    let (code, doc) = url_over_tls(port, &[]);
+    assert_eq!(code, 11, "{doc:#}");
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "net.tls")
+        .unwrap();
+    let detail = f["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("does not trust") && detail.contains("--cacert"),
+        "{detail}"
+    );
+
+    let (code, doc) = url_over_tls(port, &["--cacert", &tls_cert("self-signed")]);
+    assert_eq!(code, 0, "{doc:#}");
+    let health = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "health")
+        .unwrap();
+    assert_eq!(health["status"], "pass");
+}
+
+#[test]
+fn an_expired_certificate_is_net_tls_even_when_trusted() {
+    let port = crate::support::tls_server("expired");
+    let (code, doc) = url_over_tls(port, &["--cacert", &tls_cert("expired")]);
+    assert_eq!(code, 11, "{doc:#}");
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "net.tls")
+        .unwrap();
+    assert!(f["detail"].as_str().unwrap().contains("expired"), "{f}");
+}
+
+#[test]
+fn tls_to_a_plain_http_port_says_so() {
+    // A plain HTTP server answers the TLS hello with a 400 in clear text, as nginx does.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            use std::io::{Read, Write};
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+    });
+    let (code, doc) = url_over_tls(port, &[]);
+    assert_eq!(code, 11, "{doc:#}");
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "net.tls")
+        .unwrap();
+    assert!(f["detail"].as_str().unwrap().contains("plain http"), "{f}");
+}
+
+#[test]
+fn an_unreadable_cacert_is_a_usage_error() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(tlcheck(dir.path()).args([
+        "url",
+        "https://127.0.0.1:1/v1",
+        "--cacert",
+        "nope.pem",
+    ]));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.starts_with("error: --cacert nope.pem:"), "{stderr}");
+    std::fs::write(dir.path().join("empty.pem"), "not a certificate").unwrap();
+    let (code, _, stderr) = outcome(tlcheck(dir.path()).args([
+        "url",
+        "https://127.0.0.1:1/v1",
+        "--cacert",
+        "empty.pem",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+}

@@ -169,6 +169,10 @@ pub fn resetting_server() -> SocketAddr {
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Seen> {
+    read_request_from(reader)
+}
+
+fn read_request_from(reader: &mut impl BufRead) -> Option<Seen> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -342,6 +346,56 @@ pub fn healthy(req: &Seen) -> Reply {
 /// Whether a request asks for a stream.
 pub fn is_stream(req: &Seen) -> bool {
     serde_json::from_slice::<serde_json::Value>(&req.body).is_ok_and(|b| b["stream"] == true)
+}
+
+/// A TLS server on 127.0.0.1 presenting the test certificate `name` (`tests/fixtures/tls/NAME.pem`
+/// and `.key`), answering every request as `healthy` does; returns its port.
+pub fn tls_server(name: &str) -> u16 {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(dir.join(format!("{name}.pem")))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join(format!("{name}.key"))).unwrap();
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let config = config.clone();
+            thread::spawn(move || {
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let tls = rustls::StreamOwned::new(conn, tcp);
+                let mut reader = BufReader::new(tls);
+                // A failed handshake surfaces here as a read error: the client refused us.
+                while let Some(req) = read_request_from(&mut reader) {
+                    let Reply::Bytes(bytes) = healthy(&req) else {
+                        return;
+                    };
+                    if reader
+                        .get_mut()
+                        .write_all(&bytes)
+                        .and_then(|()| reader.get_mut().flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
 }
 
 /// A port on 127.0.0.1 where nothing listens.
