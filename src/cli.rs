@@ -29,7 +29,7 @@ Environment:
   TENSORLOOP_MODEL                          the model
   A .env file in the working directory is read for the same names (never exported).
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies (lowercase forms first)
-  SSL_CERT_FILE, SSL_CERT_DIR               CA certificates to trust instead of the system's
+  SSL_CERT_FILE, SSL_CERT_DIR               CA certificates instead of the system's (Linux)
   NO_COLOR, CLICOLOR_FORCE                  colour, when --color is auto
   CI                                        no prompt, spinner or colour (unless asked)
   GITHUB_STEP_SUMMARY                       --format github appends a Markdown summary here";

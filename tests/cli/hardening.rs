@@ -236,9 +236,14 @@ fn absurd_headers_are_a_bad_response() {
 
 /// `tlcheck url` against a TLS server on loopback, with extra arguments.
 fn url_over_tls(port: u16, extra: &[&str]) -> (i32, Value) {
+    url_over_tls_with_env(port, extra, &[])
+}
+
+fn url_over_tls_with_env(port: u16, extra: &[&str], env: &[(&str, &str)]) -> (i32, Value) {
     let dir = tempdir();
     let (code, stdout, stderr) = outcome(
         tlcheck(dir.path())
+            .envs(env.iter().copied())
             .args(["url", "--format", "json", "--timeout", "5"])
             .arg(format!("https://127.0.0.1:{port}/v1"))
             .args(extra),
@@ -280,6 +285,15 @@ fn a_self_signed_certificate_is_net_tls_until_trusted_with_cacert() {
         .find(|c| c["id"] == "health")
         .unwrap();
     assert_eq!(health["status"], "pass");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ssl_cert_file_is_trusted_like_cacert() {
+    let port = crate::support::tls_server("self-signed");
+    let cert = tls_cert("self-signed");
+    let (code, doc) = url_over_tls_with_env(port, &[], &[("SSL_CERT_FILE", &cert)]);
+    assert_eq!(code, 0, "{doc:#}");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod classify;
 mod doctor;
 mod explain;
+mod generated;
 mod hardening;
 mod header;
 mod inputs;

@@ -1,0 +1,250 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tlcheck] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tlcheck'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tlcheck'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand doctor 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
+            cand report 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'
+            cand models 'List the models this key may use, the target marked, near misses named'
+            cand chat 'Send one minimal chat completion (1 output token; billed) and classify the answer'
+            cand stream 'Send one small streamed completion (billed): does it reach `data: [DONE]`, and if not, why'
+            cand classify 'Classify a pasted response: raw `curl -i`/`curl -v` output, a JSON body, or an SSE transcript (offline)'
+            cand header 'Lint an Authorization header (offline)'
+            cand url 'Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"'
+            cand explain 'Explain finding codes: what causes each and how to fix it (offline)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tlcheck;doctor'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --no-spend 'Skip every billed request (the chat and stream probes)'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;report'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --no-spend 'Skip every billed request (the chat and stream probes)'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;models'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;chat'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;stream'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;classify'= {
+            cand --status 'The HTTP status, when the input is a bare JSON body (otherwise read from `error.code`)'
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;header'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;url'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --offline 'Apply the rules only; open no connection'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;explain'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour in human output'
+            cand -o 'Write the report to FILE instead of stdout'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --timeout 'Deadline for each network step, in seconds'
+            cand --stream-timeout 'Deadline for a whole streamed answer, in seconds'
+            cand --cacert 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy''s root'
+            cand --idle-timeout 'Longest silence allowed inside a stream, in seconds'
+            cand --base-url 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]'
+            cand --model 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]'
+            cand --key-file 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]'
+            cand --key 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file'
+            cand --strict 'Exit 3 when there are warnings but no failures'
+            cand --no-input 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tlcheck;help'= {
+            cand doctor 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
+            cand report 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'
+            cand models 'List the models this key may use, the target marked, near misses named'
+            cand chat 'Send one minimal chat completion (1 output token; billed) and classify the answer'
+            cand stream 'Send one small streamed completion (billed): does it reach `data: [DONE]`, and if not, why'
+            cand classify 'Classify a pasted response: raw `curl -i`/`curl -v` output, a JSON body, or an SSE transcript (offline)'
+            cand header 'Lint an Authorization header (offline)'
+            cand url 'Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"'
+            cand explain 'Explain finding codes: what causes each and how to fix it (offline)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tlcheck;help;doctor'= {
+        }
+        &'tlcheck;help;report'= {
+        }
+        &'tlcheck;help;models'= {
+        }
+        &'tlcheck;help;chat'= {
+        }
+        &'tlcheck;help;stream'= {
+        }
+        &'tlcheck;help;classify'= {
+        }
+        &'tlcheck;help;header'= {
+        }
+        &'tlcheck;help;url'= {
+        }
+        &'tlcheck;help;explain'= {
+        }
+        &'tlcheck;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
