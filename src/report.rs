@@ -3,6 +3,7 @@
 
 use crate::catalog::{Code, Layer, Severity};
 use crate::inputs::Target;
+use crate::net::Wire;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::time::Duration;
@@ -143,7 +144,8 @@ pub struct Check {
     pub timeline: Vec<(&'static str, Duration)>,
 }
 
-/// One HTTP request tlcheck made, for the report's list of calls to find on the Activity page.
+/// One HTTP request tlcheck made: for the report's list of calls to find on the Activity page,
+/// the verbose trace and the curl reproduction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestRecord {
     pub check: &'static str,
@@ -155,6 +157,67 @@ pub struct RequestRecord {
     /// The gateway's call id (`x-litellm-call-id`).
     pub call_id: Option<String>,
     pub elapsed: Duration,
+    /// tlcheck's request id, the headers and body sent, and the time of each phase.
+    pub wire: Wire,
+    /// The answer's headers (lowercase names, in order); empty without an answer.
+    pub response_headers: Vec<(String, String)>,
+    /// The first [`TRACE_BODY_CAP`] bytes of the answer's body.
+    pub body: Vec<u8>,
+    /// How many body bytes were read in all.
+    pub body_bytes: u64,
+    /// Why there was no answer, or why the body stopped short.
+    pub failure: Option<String>,
+}
+
+/// The most of each answer's body a report keeps for the trace (`-vv` shows up to this much).
+pub const TRACE_BODY_CAP: usize = 64 * 1024;
+
+impl RequestRecord {
+    /// A request that got no answer (or none recorded), with what was sent if known.
+    pub fn unanswered(
+        check: &'static str,
+        method: &'static str,
+        url: &url::Url,
+        started_unix: i64,
+        failure: &crate::net::TransportFailure,
+    ) -> RequestRecord {
+        RequestRecord {
+            check,
+            method,
+            url: url.to_string(),
+            started_unix,
+            status: None,
+            call_id: None,
+            elapsed: failure.elapsed,
+            wire: failure.wire.as_deref().cloned().unwrap_or_default(),
+            response_headers: Vec::new(),
+            body: Vec::new(),
+            body_bytes: 0,
+            failure: Some(failure.detail.clone()),
+        }
+    }
+
+    /// A request that was answered; `body` is all that was read of it.
+    pub fn answered(
+        check: &'static str,
+        x: &crate::net::Exchange,
+        failure: Option<String>,
+    ) -> RequestRecord {
+        RequestRecord {
+            check,
+            method: x.method,
+            url: x.url.clone(),
+            started_unix: x.started_unix,
+            status: Some(x.status),
+            call_id: x.call_id().map(str::to_owned),
+            elapsed: x.elapsed,
+            wire: x.wire.clone(),
+            response_headers: x.headers.clone(),
+            body: x.body[..x.body.len().min(TRACE_BODY_CAP)].to_vec(),
+            body_bytes: x.body.len() as u64,
+            failure,
+        }
+    }
 }
 
 /// What a check produced: findings, a note, facts, and the requests it made.

@@ -111,18 +111,9 @@ pub fn log_request(
     result: &Result<Exchange, TransportFailure>,
     started_unix: i64,
 ) {
-    let (status, call_id, elapsed) = match result {
-        Ok(x) => (Some(x.status), x.call_id().map(str::to_owned), x.elapsed),
-        Err(f) => (None, None, f.elapsed),
-    };
-    outcome.requests.push(RequestRecord {
-        check,
-        method,
-        url: url.to_string(),
-        started_unix,
-        status,
-        call_id,
-        elapsed,
+    outcome.requests.push(match result {
+        Ok(x) => RequestRecord::answered(check, x, None),
+        Err(f) => RequestRecord::unanswered(check, method, url, started_unix, f),
     });
 }
 

@@ -8,7 +8,7 @@ use super::live::{Gateway, ms, transport_finding};
 use crate::catalog::{Code, Severity};
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Http, Opened, Request, TransportKind};
-use crate::report::{Finding, Outcome, RequestRecord};
+use crate::report::{Finding, Outcome, RequestRecord, TRACE_BODY_CAP};
 use crate::secret::ApiKey;
 use crate::sse::{self, Event};
 use serde_json::{Value, json};
@@ -337,25 +337,18 @@ pub async fn check(
             json: Some(body(model, cap)),
         };
         // Headers within the usual deadline; the body within the stream's own.
-        let opened = match tokio::time::timeout(http.timeout(), http.open(req, limits.total)).await
-        {
-            Ok(Ok(o)) => o,
-            Err(_) => {
-                let f = crate::net::TransportFailure {
-                    kind: TransportKind::Timeout,
-                    detail: "no response headers before the deadline".to_owned(),
-                    elapsed: http.timeout(),
-                };
+        let started_unix = crate::time::now_unix();
+        let opened = match http.open(req, limits.total).await {
+            Ok(o) => o,
+            Err(f) => {
                 let mut out = Outcome::default();
-                out.requests
-                    .push(record(&url, None, None, f.elapsed, crate::time::now_unix()));
-                out.push(transport_finding(&f, ids::STREAM));
-                return out;
-            }
-            Ok(Err(f)) => {
-                let mut out = Outcome::default();
-                out.requests
-                    .push(record(&url, None, None, f.elapsed, crate::time::now_unix()));
+                out.requests.push(RequestRecord::unanswered(
+                    ids::STREAM,
+                    "POST",
+                    &url,
+                    started_unix,
+                    &f,
+                ));
                 out.push(transport_finding(&f, ids::STREAM));
                 return out;
             }
@@ -388,21 +381,31 @@ fn asks_for_completion_tokens(out: &Outcome) -> bool {
     })
 }
 
+/// The request as the report keeps it: what was sent, the answer's head, the first bytes of the
+/// body, and how many arrived.
 fn record(
     url: &url::Url,
-    status: Option<u16>,
-    call_id: Option<String>,
-    elapsed: Duration,
-    started_unix: i64,
+    opened: &Opened,
+    kept: &[u8],
+    bytes: u64,
+    ended_at: Duration,
+    failure: Option<String>,
 ) -> RequestRecord {
+    let mut wire = opened.wire.clone();
+    wire.phases.body = Some(ended_at.saturating_sub(opened.time_to_headers));
     RequestRecord {
         check: ids::STREAM,
         method: "POST",
         url: url.to_string(),
-        started_unix,
-        status,
-        call_id,
-        elapsed,
+        started_unix: opened.started_unix,
+        status: Some(opened.status),
+        call_id: opened.header("x-litellm-call-id").map(str::to_owned),
+        elapsed: ended_at,
+        wire,
+        response_headers: opened.headers.clone(),
+        body: kept[..kept.len().min(TRACE_BODY_CAP)].to_vec(),
+        body_bytes: bytes,
+        failure,
     }
 }
 
@@ -432,10 +435,11 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
         let mut out = Outcome::default();
         out.requests.push(record(
             url,
-            Some(status),
-            call_id.clone(),
+            &opened,
+            &body,
+            body.len() as u64,
             started.elapsed(),
-            opened.started_unix,
+            None,
         ));
         let response = classify::Response {
             status,
@@ -468,6 +472,7 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
 
     let mut parser = sse::Parser::new();
     let mut events = Vec::new();
+    let mut kept = Vec::new();
     let end = loop {
         let left = limits.total.saturating_sub(started.elapsed());
         let wait = limits.idle.min(left);
@@ -490,6 +495,8 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
             }
             Ok(Ok(Some(chunk))) => {
                 o.bytes += chunk.len() as u64;
+                let room = TRACE_BODY_CAP.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
                 parser.feed(&chunk, at, &mut events);
                 for e in events.drain(..) {
                     o.absorb(&e);
@@ -508,13 +515,12 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
     o.end = Some(end);
 
     let mut out = verdict(&o, &headers, ids::STREAM);
-    out.requests.push(record(
-        url,
-        Some(status),
-        call_id.clone(),
-        o.ended_at,
-        opened.started_unix,
-    ));
+    let failure = match &o.end {
+        Some(End::Cut(detail)) => Some(detail.clone()),
+        _ => None,
+    };
+    out.requests
+        .push(record(url, &opened, &kept, o.bytes, o.ended_at, failure));
     out.facts
         .insert(0, ("answer", format!("{status} {content_type}")));
     if let Some(id) = call_id {

@@ -3,6 +3,7 @@
 //! timeout).
 
 pub mod proxy;
+pub mod wire;
 
 use crate::secret::ApiKey;
 use proxy::ProxyDecision;
@@ -14,6 +15,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use url::Url;
+pub use wire::Wire;
+
+/// The `user-agent` tlcheck sends.
+const USER_AGENT: &str = concat!("tlcheck/", env!("CARGO_PKG_VERSION"));
 
 /// The most of a response body tlcheck reads; the rest is left unread.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -33,6 +38,7 @@ pub struct Exchange {
     pub body_truncated: bool,
     pub time_to_headers: Duration,
     pub elapsed: Duration,
+    pub wire: Wire,
 }
 
 impl Exchange {
@@ -86,6 +92,8 @@ pub struct TransportFailure {
     pub kind: TransportKind,
     pub detail: String,
     pub elapsed: Duration,
+    /// The request as sent, when it failed before any answer (not for a body that broke).
+    pub wire: Option<Box<Wire>>,
 }
 
 /// A response whose headers have arrived and whose body is still to be read.
@@ -97,6 +105,7 @@ pub struct Opened {
     pub started_unix: i64,
     /// When the request was sent: arrival times are measured from here.
     pub started: Instant,
+    pub wire: Wire,
     response: reqwest::Response,
     via_proxy: bool,
 }
@@ -125,6 +134,7 @@ impl Opened {
                     kind,
                     detail,
                     elapsed: self.started.elapsed(),
+                    wire: None,
                 })
             }
         }
@@ -185,12 +195,13 @@ impl Http {
     ) -> anyhow::Result<Http> {
         let resolver = Arc::new(TimedResolver::new(timeout));
         let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("tlcheck/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)
             .dns_resolver(SharedResolver(resolver.clone()))
+            .connector_layer(wire::TimeConnects)
             .tls_certs_merge(extra_roots);
         let via_proxy = if let ProxyDecision::Use(choice) = proxy {
             let p = reqwest::Proxy::all(&choice.url).map_err(|e| {
@@ -231,7 +242,15 @@ impl Http {
         let mut opened = self.open(req, self.timeout).await?;
         let mut body = Vec::new();
         let mut body_truncated = false;
-        while let Some(chunk) = opened.next_chunk().await? {
+        loop {
+            let chunk = match opened.next_chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(mut f) => {
+                    f.wire = Some(Box::new(opened.wire.clone()));
+                    return Err(f);
+                }
+            };
             let room = MAX_BODY_BYTES - body.len();
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
@@ -240,6 +259,9 @@ impl Http {
             }
             body.extend_from_slice(&chunk);
         }
+        let elapsed = opened.started.elapsed();
+        let mut wire = opened.wire;
+        wire.phases.body = Some(elapsed.saturating_sub(opened.time_to_headers));
         Ok(Exchange {
             method,
             url,
@@ -249,12 +271,14 @@ impl Http {
             body,
             body_truncated,
             time_to_headers: opened.time_to_headers,
-            elapsed: opened.started.elapsed(),
+            elapsed,
+            wire,
         })
     }
 
-    /// Send a request and return once the response headers are in; the body is read chunk by
-    /// chunk with [`Opened::next_chunk`]. `deadline` bounds the whole exchange, body included.
+    /// Send a request and return once the response headers are in (within the client's
+    /// timeout); the body is read chunk by chunk with [`Opened::next_chunk`]. `deadline` bounds
+    /// the whole exchange, body included.
     pub async fn open(
         &self,
         req: Request<'_>,
@@ -262,30 +286,74 @@ impl Http {
     ) -> Result<Opened, TransportFailure> {
         let started = Instant::now();
         let started_unix = crate::time::now_unix();
+        let mut wire = Wire {
+            request_id: wire::new_request_id(),
+            ..Wire::default()
+        };
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).expect("static method");
         let mut builder = self
             .client
             .request(method, req.url.clone())
             .timeout(deadline);
+        // The headers the client adds itself, then this request's own, as the trace shows them.
+        let host = match req.url.port() {
+            Some(port) => format!("{}:{port}", req.url.host_str().unwrap_or_default()),
+            None => req.url.host_str().unwrap_or_default().to_owned(),
+        };
+        let mut shown = vec![
+            ("host".to_owned(), host),
+            ("user-agent".to_owned(), USER_AGENT.to_owned()),
+            ("accept".to_owned(), "*/*".to_owned()),
+        ];
         if let Some(key) = req.key {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", key.normalized()))
                 .map_err(|_| TransportFailure {
                     kind: TransportKind::Other,
                     detail: "the key contains characters that cannot be sent in a header".into(),
                     elapsed: started.elapsed(),
+                    wire: None,
                 })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
+            let print = key.fingerprint();
+            shown.push((
+                "authorization".to_owned(),
+                format!("Bearer {} (sha256 {})", print.short, print.sha256),
+            ));
         }
         if let Some(json) = &req.json {
+            let body = json.to_string();
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(json.to_string());
+                .body(body.clone());
+            shown.push(("content-type".to_owned(), "application/json".to_owned()));
+            shown.push(("content-length".to_owned(), body.len().to_string()));
+            wire.request_body = Some(body);
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| self.failure(&e, started))?;
+        for name in wire::REQUEST_ID_HEADERS {
+            builder = builder.header(name, &wire.request_id);
+            shown.push((name.to_owned(), wire.request_id.clone()));
+        }
+        wire.request_headers = shown;
+        let (sent, measured) =
+            wire::measuring(tokio::time::timeout(self.timeout, builder.send())).await;
+        measured.into_phases(&mut wire.phases);
+        let response = match sent {
+            Ok(Ok(response)) => response,
+            Ok(Err(e)) => {
+                let mut failure = self.failure(&e, started);
+                failure.wire = Some(Box::new(wire));
+                return Err(failure);
+            }
+            Err(_) => {
+                return Err(TransportFailure {
+                    kind: TransportKind::Timeout,
+                    detail: "no response headers before the deadline".to_owned(),
+                    elapsed: started.elapsed(),
+                    wire: Some(Box::new(wire)),
+                });
+            }
+        };
         let headers = response
             .headers()
             .iter()
@@ -296,12 +364,22 @@ impl Http {
                 )
             })
             .collect();
+        let time_to_headers = started.elapsed();
+        wire.phases.headers = Some(time_to_headers);
+        wire.version = Some(match response.version() {
+            reqwest::Version::HTTP_09 => "HTTP/0.9",
+            reqwest::Version::HTTP_10 => "HTTP/1.0",
+            reqwest::Version::HTTP_2 => "HTTP/2",
+            reqwest::Version::HTTP_3 => "HTTP/3",
+            _ => "HTTP/1.1",
+        });
         Ok(Opened {
             status: response.status().as_u16(),
             headers,
-            time_to_headers: started.elapsed(),
+            time_to_headers,
             started_unix,
             started,
+            wire,
             response,
             via_proxy: self.via_proxy,
         })
@@ -313,6 +391,7 @@ impl Http {
             kind,
             detail,
             elapsed: started.elapsed(),
+            wire: None,
         }
     }
 }
@@ -472,6 +551,7 @@ impl TimedResolver {
     /// Resolve `host` (port 0), timed, within the deadline.
     pub async fn lookup(&self, host: &str) -> Result<Vec<SocketAddr>, DnsFailure> {
         if let Some(hit) = self.cache.lock().expect("resolver cache").get(host) {
+            wire::note_dns(Duration::ZERO, true);
             return Ok(hit.clone());
         }
         let started = Instant::now();
@@ -492,6 +572,7 @@ impl TimedResolver {
             .lock()
             .expect("resolver cache")
             .insert(host.to_owned(), addrs.clone());
+        wire::note_dns(started.elapsed(), false);
         self.lookups.lock().expect("resolver log").push(Lookup {
             host: host.to_owned(),
             elapsed: started.elapsed(),
