@@ -92,6 +92,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
     pub stream_timeout: f64,
 
+    /// Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")
+    #[arg(long, global = true)]
+    pub curl: bool,
+
     /// Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy's root
     #[arg(long, global = true, value_name = "FILE")]
     pub cacert: Option<PathBuf>,

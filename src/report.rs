@@ -144,6 +144,15 @@ pub struct Check {
     pub timeline: Vec<(&'static str, Duration)>,
 }
 
+/// How much of the wire a report shows: the trace (`-v`, `-vv`) and curl reproductions
+/// (`--curl`), which name the `--cacert` file the requests trusted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Detail {
+    pub trace: u8,
+    pub curl: bool,
+    pub cacert: Option<std::path::PathBuf>,
+}
+
 /// One HTTP request tlcheck made: for the report's list of calls to find on the Activity page,
 /// the verbose trace and the curl reproduction.
 #[derive(Clone, Debug, PartialEq)]
@@ -278,6 +287,7 @@ pub struct Report {
     pub started_unix: i64,
     /// Proxy variables in effect for the run, credentials masked: (variable, value).
     pub proxies: Vec<(String, String)>,
+    pub detail: Detail,
 }
 
 impl Report {
@@ -292,6 +302,7 @@ impl Report {
             strict,
             started_unix: crate::time::now_unix(),
             proxies: Vec::new(),
+            detail: Detail::default(),
         }
     }
 

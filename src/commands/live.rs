@@ -86,6 +86,11 @@ pub(crate) fn run(
         empty_key_sources: resolved.empty_key_sources.clone(),
     };
     let mut report = Report::new(command, target, ctx.strict);
+    report.detail = crate::report::Detail {
+        trace: ctx.verbose,
+        curl: ctx.curl,
+        cacert: ctx.cacert.clone(),
+    };
     let progress = Progress::new(ctx.format == crate::cli::Format::Human);
 
     // Offline: the key and the base URL.

@@ -28,6 +28,9 @@ pub(crate) struct Context {
     pub inputs: InputArgs,
     /// Extra CA certificates to trust (`--cacert`).
     pub cacert: Option<PathBuf>,
+    /// The trace level (`-v`, `-vv`) and whether to print curl reproductions (`--curl`).
+    pub verbose: u8,
+    pub curl: bool,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
@@ -52,6 +55,8 @@ impl Context {
             },
             output: global.output,
             cacert: global.cacert,
+            verbose: global.verbose,
+            curl: global.curl,
             can_prompt: !global.no_input
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()
@@ -79,6 +84,13 @@ impl Context {
             Format::Github => render::github::report(report),
         };
         let out = Output::new(redactor);
+        // The wire: on stderr, apart from the report, except in JSON where it is part of it.
+        if report.detail.trace > 0 && self.format != Format::Json {
+            out.stderr(&render::trace::text(report))?;
+        }
+        if report.detail.curl && matches!(self.format, Format::Junit | Format::Github) {
+            out.stderr(&render::curl::commands(report))?;
+        }
         match &self.output {
             Some(path) => out.file(path, &text)?,
             None => out.stdout(&text)?,

@@ -34,8 +34,21 @@ pub fn report(report: &Report) -> String {
     notices(&mut out, &report.notices);
     checks(&mut out, &report.checks);
     findings(&mut out, &report.findings);
+    if report.detail.curl && !report.requests.is_empty() {
+        reproduce(&mut out, report);
+    }
     verdict(&mut out, report);
     out
+}
+
+/// The curl commands that reproduce each request (`--curl`).
+fn reproduce(out: &mut String, report: &Report) {
+    let _ = writeln!(out, "{}", "Reproduce with curl".bold());
+    let _ = writeln!(out, "  {}\n", super::curl::PREAMBLE.dimmed());
+    for line in super::curl::commands(report).lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push('\n');
 }
 
 fn describe_source(source: &Source, shadowed: &[Shadowed]) -> String {

@@ -73,6 +73,9 @@ struct CheckDoc<'a> {
     note: Option<&'a str>,
     facts: Facts<'a>,
     timeline: Timeline<'a>,
+    /// The check's requests on the wire, with `-v` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<Vec<serde_json::Value>>,
 }
 
 /// Phases as an object of milliseconds, in order.
@@ -111,7 +114,12 @@ struct RequestDoc<'a> {
     started_utc: String,
     status: Option<u16>,
     call_id: Option<&'a str>,
+    /// tlcheck's own id for the request (sent as `x-request-id` and `x-litellm-call-id`).
+    request_id: &'a str,
     duration_ms: f64,
+    /// A curl command that reproduces the request, with `--curl` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curl: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -181,6 +189,14 @@ pub fn report(report: &Report) -> String {
                 note: c.note.as_deref(),
                 facts: Facts(&c.facts),
                 timeline: Timeline(&c.timeline),
+                trace: (report.detail.trace > 0).then(|| {
+                    report
+                        .requests
+                        .iter()
+                        .filter(|r| r.check == c.id)
+                        .map(|r| super::trace::json(r, report.detail.trace))
+                        .collect()
+                }),
             })
             .collect(),
         findings: report
@@ -211,7 +227,12 @@ pub fn report(report: &Report) -> String {
                 started_utc: crate::time::format_utc(r.started_unix),
                 status: r.status,
                 call_id: r.call_id.as_deref(),
+                request_id: &r.wire.request_id,
                 duration_ms: millis(r.elapsed),
+                curl: report
+                    .detail
+                    .curl
+                    .then(|| super::curl::command(r, report.detail.cacert.as_deref())),
             })
             .collect(),
         summary: Summary {

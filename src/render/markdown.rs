@@ -262,14 +262,26 @@ pub fn report(r: &Report) -> String {
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| "no answer".into()),
                     cell(&code(q.call_id.as_deref().unwrap_or(""))),
+                    cell(&code(&q.wire.request_id)),
                 ]
             })
             .collect();
         table(
             &mut out,
-            &["time (UTC)", "request", "status", "call id"],
+            &[
+                "time (UTC)",
+                "request",
+                "status",
+                "call id",
+                "tlcheck request id",
+            ],
             &rows,
         );
+        out.push_str("\n<details>\n<summary>Reproduce these requests with curl</summary>\n\n");
+        out.push_str(super::curl::PREAMBLE);
+        out.push_str("\n\n```sh\n");
+        out.push_str(&super::curl::commands(r));
+        out.push_str("```\n\n</details>\n");
     }
     out.push_str("\n_The key is shown only as its fingerprint: `sk-…` + last 4 characters and its SHA-256._\n");
     out

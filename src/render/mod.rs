@@ -1,10 +1,12 @@
 //! Renderers: each turns a finished report (or the catalog) into text. They only read.
 
+pub mod curl;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod trace;
 
 /// The schema version of every JSON document tlcheck prints. Changes are additive only.
 pub const SCHEMA_VERSION: u32 = 1;

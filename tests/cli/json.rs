@@ -95,6 +95,54 @@ struct Check {
     note: Option<String>,
     facts: serde_json::Map<String, serde_json::Value>,
     timeline: serde_json::Map<String, serde_json::Value>,
+    /// With `-v` only.
+    trace: Option<Vec<Trace>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Trace {
+    request_id: String,
+    method: String,
+    url: String,
+    request: SentRequest,
+    response: Option<TraceResponse>,
+    failure: Option<String>,
+    timing_ms: Timing,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct SentRequest {
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct TraceResponse {
+    version: Option<String>,
+    status: u16,
+    reason: String,
+    headers: Vec<(String, String)>,
+    body: String,
+    body_bytes: u64,
+    body_shown_bytes: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Timing {
+    dns: Option<f64>,
+    dns_cached: bool,
+    connect: Option<f64>,
+    headers: Option<f64>,
+    body: Option<f64>,
+    total: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,7 +155,10 @@ struct RequestRecord {
     started_utc: String,
     status: Option<u16>,
     call_id: Option<String>,
+    request_id: String,
     duration_ms: f64,
+    /// With `--curl` only.
+    curl: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,6 +235,32 @@ fn every_document_matches_the_schema_and_its_exit_code() {
             assert!(!f.fix.is_empty());
         }
     }
+}
+
+#[test]
+fn a_live_document_with_trace_and_curl_matches_the_schema() {
+    let server = crate::support::Server::start(crate::support::healthy);
+    let base = server.base_url();
+    let env = [
+        ("TENSORLOOP_KEY", "sk-json-trace-test-key-4321"),
+        ("TENSORLOOP_BASE_URL", base.as_str()),
+    ];
+    let (code, doc) = parse(&["doctor", "-vv", "--curl"], &env);
+    assert_eq!((code, doc.exit_code), (0, 0));
+    assert_eq!(doc.requests.len(), 5);
+    for r in &doc.requests {
+        assert!(r.curl.as_deref().is_some_and(|c| c.starts_with("curl ")));
+        let trace = doc
+            .checks
+            .iter()
+            .find(|c| c.id == r.check)
+            .and_then(|c| c.trace.as_ref())
+            .expect("the check's trace");
+        assert_eq!(trace[0].request_id, r.request_id);
+    }
+    let (_, doc) = parse(&["doctor"], &env);
+    assert!(doc.checks.iter().all(|c| c.trace.is_none()));
+    assert!(doc.requests.iter().all(|r| r.curl.is_none()));
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod offline;
 mod report;
 mod stream;
 mod support;
+mod trace;
 mod url;
 
 use assert_cmd::Command;

@@ -23,7 +23,7 @@ fn run(server: &Server, args: &[&str]) -> String {
             .env("TENSORLOOP_BASE_URL", server.base_url()),
     );
     assert!(!t.contains(KEY), "the key leaked:\n{t}");
-    t
+    server.hide_request_ids(&t)
 }
 
 #[test]

@@ -81,6 +81,24 @@ impl Server {
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
+
+    /// `text` with every request id this server received replaced by `[request-id]`; checks
+    /// that each request carried the same id in `x-request-id` and `x-litellm-call-id`. (A
+    /// request without an id is a curl replay.)
+    pub fn hide_request_ids(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for seen in self.requests() {
+            if let Some(id) = seen.header("x-request-id") {
+                assert_eq!(
+                    seen.header("x-litellm-call-id"),
+                    Some(id),
+                    "one id, both headers"
+                );
+                out = out.replace(id, "[request-id]");
+            }
+        }
+        out
+    }
 }
 
 fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
