@@ -41,6 +41,7 @@ Examples:
   tlcheck doctor                            the whole tree, first failing layer first
   tlcheck doctor --no-spend --format json   free checks only, one JSON document (CI)
   tlcheck report --output ticket.md         a Markdown report to paste into a support ticket
+  tlcheck chat -v --curl                    the wire: each request and answer, and a curl to rerun it
   tlcheck header 'Authorization: bearer sk-...'
   curl -si $URL/v1/models -H \"Authorization: Bearer $TENSORLOOP_KEY\" | tlcheck classify
   tlcheck explain budget.exhausted";
