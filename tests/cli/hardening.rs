@@ -143,7 +143,16 @@ fn a_reset_on_connect() {
     let addr = resetting_server();
     let (code, doc, _) = models(&format!("http://{addr}/v1"), "5");
     assert_eq!(code, 11, "{doc:#}");
-    assert_eq!(models_finding(&doc).0, "net.connect");
+    // The reset may land before the network check's own connect completes (then it is that
+    // check's finding and models is not run) or on the models request: `net.connect` either way.
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "fail")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["net.connect"], "{doc:#}");
 }
 
 #[test]
