@@ -366,6 +366,8 @@ impl Http {
             .collect();
         let time_to_headers = started.elapsed();
         wire.phases.headers = Some(time_to_headers);
+        // An answer means the request went out, on a new connection or a reused one.
+        wire.phases.connected = true;
         wire.version = Some(match response.version() {
             reqwest::Version::HTTP_09 => "HTTP/0.9",
             reqwest::Version::HTTP_10 => "HTTP/1.0",

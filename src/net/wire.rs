@@ -57,8 +57,10 @@ pub struct Phases {
     pub dns: Option<Duration>,
     /// The DNS answer came from tlcheck's own cache (the network check looked the host up).
     pub dns_cached: bool,
-    /// TCP connect, the TLS handshake and any proxy tunnel.
+    /// TCP connect, the TLS handshake and any proxy tunnel (also when they failed).
     pub connect: Option<Duration>,
+    /// A connection was made (or reused), so the request went out.
+    pub connected: bool,
     /// From the start of the request (lookup and connect included) to the answer's headers.
     pub headers: Option<Duration>,
     /// From the headers to the last byte read.
@@ -70,6 +72,7 @@ pub struct Phases {
 pub(super) struct Measured {
     dns: Option<(Duration, bool)>,
     connect: Option<Duration>,
+    connected: bool,
 }
 
 impl Measured {
@@ -82,6 +85,7 @@ impl Measured {
         phases.connect = self
             .connect
             .map(|c| c.saturating_sub(self.dns.map_or(Duration::ZERO, |(d, _)| d)));
+        phases.connected = self.connected;
     }
 }
 
@@ -143,7 +147,10 @@ where
             // The lookup happens inside; let the resolver find the same slot even if the
             // connection is finished on another task.
             let result = SLOT.scope(slot.clone(), connecting).await;
-            slot.lock().expect("phase slot").connect = Some(started.elapsed());
+            let mut measured = slot.lock().expect("phase slot");
+            measured.connect = Some(started.elapsed());
+            measured.connected = result.is_ok();
+            drop(measured);
             result
         })
     }
@@ -206,6 +213,7 @@ mod tests {
         let m = Measured {
             dns: Some((Duration::from_millis(30), false)),
             connect: Some(Duration::from_millis(100)),
+            connected: true,
         };
         let mut p = Phases::default();
         m.into_phases(&mut p);

@@ -100,6 +100,9 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "* {}: {} {url}", r.check, r.method);
         let _ = writeln!(out, "* request id {}", r.wire.request_id);
         let _ = writeln!(out, "* {}", phases(r));
+        if r.status.is_none() && !r.wire.phases.connected {
+            let _ = writeln!(out, "* no connection was made: this request was never sent");
+        }
         let target = url::Url::parse(&r.url)
             .map(|u| u.path().to_owned())
             .unwrap_or_default();
@@ -172,6 +175,7 @@ pub fn json(r: &RequestRecord, level: u8) -> Value {
         "method": r.method,
         "url": mask_url_credentials(&r.url),
         "request": {
+            "sent": r.status.is_some() || p.connected,
             "headers": pairs(&r.wire.request_headers),
             "body": r.wire.request_body,
         },

@@ -116,6 +116,7 @@ struct Trace {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct SentRequest {
+    sent: bool,
     headers: Vec<(String, String)>,
     body: Option<String>,
 }

@@ -292,3 +292,27 @@ fn human_output_ends_with_the_curl_commands_when_asked() {
     assert_eq!(code, 0);
     insta::assert_snapshot!(redact_volatile(&stdout));
 }
+
+#[test]
+fn a_request_that_never_left_says_so() {
+    let port = crate::support::tls_server("self-signed");
+    let dir = tempdir();
+    let (code, _, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["url", "-v", "--timeout", "5"])
+            .arg(format!("https://127.0.0.1:{port}/v1")),
+    );
+    assert_eq!(code, 11);
+    assert!(
+        stderr.contains("* no connection was made: this request was never sent"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("! the certificate is signed by an authority"),
+        "{stderr}"
+    );
+
+    let server = answering(healthy);
+    let (_, _, stderr) = run(&server, &["models", "-v"]);
+    assert!(!stderr.contains("never sent"), "{stderr}");
+}
