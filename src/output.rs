@@ -133,14 +133,7 @@ pub fn install_panic_hook() {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |n| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::inputs::env_of as env;
 
     #[test]
     fn colour_rules_in_order() {

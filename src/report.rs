@@ -163,8 +163,6 @@ pub struct RequestRecord {
     /// When it started, Unix seconds (UTC).
     pub started_unix: i64,
     pub status: Option<u16>,
-    /// The gateway's call id (`x-litellm-call-id`).
-    pub call_id: Option<String>,
     pub elapsed: Duration,
     /// tlcheck's request id, the headers and body sent, and the time of each phase.
     pub wire: Wire,
@@ -196,7 +194,6 @@ impl RequestRecord {
             url: url.to_string(),
             started_unix,
             status: None,
-            call_id: None,
             elapsed: failure.elapsed,
             wire: failure.wire.as_deref().cloned().unwrap_or_default(),
             response_headers: Vec::new(),
@@ -206,25 +203,28 @@ impl RequestRecord {
         }
     }
 
-    /// A request that was answered; `body` is all that was read of it.
-    pub fn answered(
-        check: &'static str,
-        x: &crate::net::Exchange,
-        failure: Option<String>,
-    ) -> RequestRecord {
+    /// The gateway's id for this call (`x-litellm-call-id`), from the answer's headers.
+    pub fn call_id(&self) -> Option<&str> {
+        self.response_headers
+            .iter()
+            .find(|(n, _)| n == "x-litellm-call-id")
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A request that was answered and read to its end (or the body cap).
+    pub fn answered(check: &'static str, x: &crate::net::Exchange) -> RequestRecord {
         RequestRecord {
             check,
             method: x.method,
             url: x.url.clone(),
             started_unix: x.started_unix,
             status: Some(x.status),
-            call_id: x.call_id().map(str::to_owned),
             elapsed: x.elapsed,
             wire: x.wire.clone(),
             response_headers: x.headers.clone(),
             body: x.body[..x.body.len().min(TRACE_BODY_CAP)].to_vec(),
             body_bytes: x.body.len() as u64,
-            failure,
+            failure: None,
         }
     }
 }
@@ -316,7 +316,7 @@ impl Report {
         (
             request.and_then(|r| r.status),
             error_type,
-            request.and_then(|r| r.call_id.as_deref()),
+            request.and_then(RequestRecord::call_id),
         )
     }
 

@@ -2,7 +2,7 @@
 //! token), with its latency, call id and cost.
 
 use super::ids;
-use super::live::{Gateway, log_request, ms, transport_finding, unreadable_body};
+use super::live::{Gateway, fetch, ms};
 use crate::catalog::Code;
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Exchange, Http, Request};
@@ -23,26 +23,17 @@ pub fn body(model: &str, cap_name: &str) -> Value {
 }
 
 pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) -> Outcome {
-    let url = gateway.api("chat/completions");
     let mut out = Outcome::default();
     let mut cap = "max_tokens";
     loop {
-        let started_unix = crate::time::now_unix();
-        let result = http
-            .send(Request {
-                method: "POST",
-                url: url.clone(),
-                key: Some(key),
-                json: Some(body(model, cap)),
-            })
-            .await;
-        log_request(&mut out, ids::CHAT, "POST", &url, &result, started_unix);
-        let x = match result {
-            Err(f) => {
-                out.push(transport_finding(&f, ids::CHAT));
-                return out;
-            }
-            Ok(x) => x,
+        let request = Request {
+            method: "POST",
+            url: gateway.api("chat/completions"),
+            key: Some(key),
+            json: Some(body(model, cap)),
+        };
+        let Some(x) = fetch(http, ids::CHAT, request, &mut out).await else {
+            return out;
         };
         // Reasoning models refuse `max_tokens` and ask for `max_completion_tokens`: ask again.
         if cap == "max_tokens" && wants_completion_tokens(&x) {
@@ -53,10 +44,7 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
             );
             continue;
         }
-        match unreadable_body(&x, ids::CHAT) {
-            Some(f) => out.push(f),
-            None => judge(&x, &mut out),
-        }
+        judge(&x, &mut out);
         return out;
     }
 }

@@ -2,31 +2,22 @@
 //! every model upstream.
 
 use super::ids;
-use super::live::{Gateway, log_request, transport_finding, unreadable_body};
+use super::live::{Gateway, fetch};
 use crate::catalog::Code;
 use crate::classify::{self, excerpt};
 use crate::net::{Exchange, Http, Request};
 use crate::report::{Finding, Outcome};
 
 pub async fn check(http: &Http, gateway: &Gateway) -> Outcome {
-    let url = gateway.at_root("health/liveliness");
-    let started_unix = crate::time::now_unix();
-    let result = http
-        .send(Request {
-            method: "GET",
-            url: url.clone(),
-            key: None,
-            json: None,
-        })
-        .await;
+    let request = Request {
+        method: "GET",
+        url: gateway.at_root("health/liveliness"),
+        key: None,
+        json: None,
+    };
     let mut out = Outcome::default();
-    log_request(&mut out, ids::HEALTH, "GET", &url, &result, started_unix);
-    match result {
-        Err(f) => out.push(transport_finding(&f, ids::HEALTH)),
-        Ok(x) => match unreadable_body(&x, ids::HEALTH) {
-            Some(f) => out.push(f),
-            None => judge(&x, &mut out),
-        },
+    if let Some(x) = fetch(http, ids::HEALTH, request, &mut out).await {
+        judge(&x, &mut out);
     }
     out
 }

@@ -2,7 +2,7 @@
 //! A missing endpoint, or a refusal for a reason other than the key, is a skip, not a failure.
 
 use super::ids;
-use super::live::{Gateway, log_request, transport_finding, unreadable_body};
+use super::live::{Gateway, fetch};
 use crate::catalog::{Code, Layer};
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Http, Request};
@@ -17,29 +17,16 @@ const EXPIRY_WARNING: i64 = 7 * 86_400;
 const BUDGET_WARNING: f64 = 0.9;
 
 pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Outcome {
-    let url = gateway.at_root("key/info");
-    let started_unix = crate::time::now_unix();
-    let result = http
-        .send(Request {
-            method: "GET",
-            url: url.clone(),
-            key: Some(key),
-            json: None,
-        })
-        .await;
-    let mut out = Outcome::default();
-    log_request(&mut out, ids::KEY_INFO, "GET", &url, &result, started_unix);
-    let x = match result {
-        Err(f) => {
-            out.push(transport_finding(&f, ids::KEY_INFO));
-            return out;
-        }
-        Ok(x) => x,
+    let request = Request {
+        method: "GET",
+        url: gateway.at_root("key/info"),
+        key: Some(key),
+        json: None,
     };
-    if let Some(f) = unreadable_body(&x, ids::KEY_INFO) {
-        out.push(f);
+    let mut out = Outcome::default();
+    let Some(x) = fetch(http, ids::KEY_INFO, request, &mut out).await else {
         return out;
-    }
+    };
     if matches!(x.status, 404 | 405) {
         out.skipped = Some(format!("this gateway has no /key/info ({})", x.status));
         return out;

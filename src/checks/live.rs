@@ -3,7 +3,7 @@
 
 use crate::catalog::Code;
 use crate::checks::url::{HostKind, is_loopback};
-use crate::net::{Exchange, TransportFailure, TransportKind};
+use crate::net::{Exchange, Http, Request, TransportFailure, TransportKind};
 use crate::report::{Finding, Outcome, RequestRecord};
 use url::Url;
 
@@ -102,19 +102,39 @@ pub fn unreadable_body(x: &Exchange, check: &'static str) -> Option<Finding> {
     )
 }
 
-/// Record a request in an outcome's list of requests.
-pub fn log_request(
-    outcome: &mut Outcome,
+/// Send one request for `check` and record it in `out`. A request that got no answer, or whose
+/// body cannot be judged, leaves its finding in `out` and returns `None`.
+pub async fn fetch(
+    http: &Http,
     check: &'static str,
-    method: &'static str,
-    url: &Url,
-    result: &Result<Exchange, TransportFailure>,
-    started_unix: i64,
-) {
-    outcome.requests.push(match result {
-        Ok(x) => RequestRecord::answered(check, x, None),
-        Err(f) => RequestRecord::unanswered(check, method, url, started_unix, f),
-    });
+    req: Request<'_>,
+    out: &mut Outcome,
+) -> Option<Exchange> {
+    let (method, url) = (req.method, req.url.clone());
+    let started_unix = crate::time::now_unix();
+    match http.send(req).await {
+        Err(f) => {
+            out.requests.push(RequestRecord::unanswered(
+                check,
+                method,
+                &url,
+                started_unix,
+                &f,
+            ));
+            out.push(transport_finding(&f, check));
+            None
+        }
+        Ok(x) => {
+            out.requests.push(RequestRecord::answered(check, &x));
+            match unreadable_body(&x, check) {
+                Some(f) => {
+                    out.push(f);
+                    None
+                }
+                None => Some(x),
+            }
+        }
+    }
 }
 
 /// Milliseconds, for facts.

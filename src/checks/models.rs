@@ -1,7 +1,7 @@
 //! `GET /v1/models` with the key: the ids the key may use, the target marked, near misses named.
 
 use super::ids;
-use super::live::{Gateway, log_request, transport_finding, unreadable_body};
+use super::live::{Gateway, fetch};
 use crate::catalog::{Code, DEFAULT_MODEL};
 use crate::checks::header::edit_distance;
 use crate::classify;
@@ -16,35 +16,19 @@ pub struct Listed {
 }
 
 pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) -> Listed {
-    let url = gateway.api("models");
-    let started_unix = crate::time::now_unix();
-    let result = http
-        .send(Request {
-            method: "GET",
-            url: url.clone(),
-            key: Some(key),
-            json: None,
-        })
-        .await;
-    let mut out = Outcome::default();
-    log_request(&mut out, ids::MODELS, "GET", &url, &result, started_unix);
-    let x = match result {
-        Err(f) => {
-            out.push(transport_finding(&f, ids::MODELS));
-            return Listed {
-                outcome: out,
-                ids: None,
-            };
-        }
-        Ok(x) => x,
+    let request = Request {
+        method: "GET",
+        url: gateway.api("models"),
+        key: Some(key),
+        json: None,
     };
-    if let Some(f) = unreadable_body(&x, ids::MODELS) {
-        out.push(f);
+    let mut out = Outcome::default();
+    let Some(x) = fetch(http, ids::MODELS, request, &mut out).await else {
         return Listed {
             outcome: out,
             ids: None,
         };
-    }
+    };
     if !(200..300).contains(&x.status) {
         out.findings
             .extend(classify::classify(&x.response(), ids::MODELS));

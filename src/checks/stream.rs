@@ -399,7 +399,6 @@ fn record(
         url: url.to_string(),
         started_unix: opened.started_unix,
         status: Some(opened.status),
-        call_id: opened.header("x-litellm-call-id").map(str::to_owned),
         elapsed: ended_at,
         wire,
         response_headers: opened.headers.clone(),

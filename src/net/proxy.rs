@@ -160,14 +160,7 @@ fn cidr_contains(net: &str, bits: &str, ip: IpAddr) -> bool {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |n| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::inputs::env_of as env;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

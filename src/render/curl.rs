@@ -81,7 +81,6 @@ mod tests {
             url: url.to_owned(),
             started_unix: 0,
             status: Some(200),
-            call_id: None,
             elapsed: Duration::ZERO,
             wire,
             response_headers: Vec::new(),

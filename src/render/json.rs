@@ -226,7 +226,7 @@ pub fn report(report: &Report) -> String {
                 url: &r.url,
                 started_utc: crate::time::format_utc(r.started_unix),
                 status: r.status,
-                call_id: r.call_id.as_deref(),
+                call_id: r.call_id(),
                 request_id: &r.wire.request_id,
                 duration_ms: millis(r.elapsed),
                 curl: report

@@ -261,7 +261,7 @@ pub fn report(r: &Report) -> String {
                     q.status
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| "no answer".into()),
-                    cell(&code(q.call_id.as_deref().unwrap_or(""))),
+                    cell(&code(q.call_id().unwrap_or(""))),
                     cell(&code(&q.wire.request_id)),
                 ]
             })

@@ -33,14 +33,19 @@ fn shown_header(name: &str, value: &str) -> String {
     }
 }
 
-/// The part of the body shown at `level`, and a note on what is left out.
-fn body_shown(r: &RequestRecord, level: u8) -> (String, Option<String>) {
+/// The bytes of a body shown at `level`.
+fn shown_bytes(r: &RequestRecord, level: u8) -> &[u8] {
     let limit = if level >= 2 {
         TRACE_BODY_CAP
     } else {
         EXCERPT_BYTES
     };
-    let shown = &r.body[..r.body.len().min(limit)];
+    &r.body[..r.body.len().min(limit)]
+}
+
+/// The part of the body shown at `level`, and a note on what is left out.
+fn body_shown(r: &RequestRecord, level: u8) -> (String, Option<String>) {
+    let shown = shown_bytes(r, level);
     let left = r.body_bytes.saturating_sub(shown.len() as u64);
     let note = (left > 0).then(|| {
         if level < 2 && r.body.len() > shown.len() {
@@ -159,15 +164,15 @@ pub fn json(r: &RequestRecord, level: u8) -> Value {
     };
     let p = &r.wire.phases;
     let response = r.status.map(|status| {
-        let (body, _) = body_shown(r, level);
+        let shown = shown_bytes(r, level);
         json!({
             "version": r.wire.version,
             "status": status,
             "reason": reason(status),
             "headers": pairs(&r.response_headers),
-            "body": body,
+            "body": String::from_utf8_lossy(shown),
             "body_bytes": r.body_bytes,
-            "body_shown_bytes": r.body.len().min(if level >= 2 { TRACE_BODY_CAP } else { EXCERPT_BYTES }),
+            "body_shown_bytes": shown.len(),
         })
     });
     json!({
@@ -204,7 +209,6 @@ mod tests {
             url: "https://gw.example.com/v1/models".into(),
             started_unix: 0,
             status: Some(401),
-            call_id: None,
             elapsed: Duration::from_millis(5),
             wire: Wire {
                 request_id: "id-1".into(),

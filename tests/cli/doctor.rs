@@ -277,12 +277,7 @@ fn free_key_asking_for_another_model_is_the_free_plan() {
 fn upstream_failure_keeps_the_call_id_as_evidence() {
     let server = Server::start(chat_answers(recorded("nodb_25_upstream_500.txt")));
     let (_, doc) = run_json(&server, &["chat"]);
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "upstream.error")
-        .unwrap();
+    let f = crate::finding(&doc, "upstream.error");
     assert_eq!(
         f["evidence"]["call_id"],
         "d169e728-16b0-4a37-8d36-23926776205e"

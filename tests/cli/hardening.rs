@@ -273,12 +273,7 @@ fn a_self_signed_certificate_is_net_tls_until_trusted_with_cacert() {
     let port = crate::support::tls_server("self-signed");
     let (code, doc) = url_over_tls(port, &[]);
     assert_eq!(code, 11, "{doc:#}");
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "net.tls")
-        .unwrap();
+    let f = crate::finding(&doc, "net.tls");
     let detail = f["detail"].as_str().unwrap();
     assert!(
         detail.contains("does not trust") && detail.contains("--cacert"),
@@ -310,12 +305,7 @@ fn an_expired_certificate_is_net_tls_even_when_trusted() {
     let port = crate::support::tls_server("expired");
     let (code, doc) = url_over_tls(port, &["--cacert", &tls_cert("expired")]);
     assert_eq!(code, 11, "{doc:#}");
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "net.tls")
-        .unwrap();
+    let f = crate::finding(&doc, "net.tls");
     assert!(f["detail"].as_str().unwrap().contains("expired"), "{f}");
 }
 
@@ -336,12 +326,7 @@ fn tls_to_a_plain_http_port_says_so() {
     });
     let (code, doc) = url_over_tls(port, &[]);
     assert_eq!(code, 11, "{doc:#}");
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "net.tls")
-        .unwrap();
+    let f = crate::finding(&doc, "net.tls");
     assert!(f["detail"].as_str().unwrap().contains("plain http"), "{f}");
 }
 

@@ -82,6 +82,14 @@ pub fn redact_volatile(text: &str) -> String {
     out
 }
 
+/// The finding with `code` in a JSON document; panics, showing the document, when there is none.
+pub fn finding<'a>(doc: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
+    doc["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["code"] == code))
+        .unwrap_or_else(|| panic!("no {code} finding: {doc:#}"))
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

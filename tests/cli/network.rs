@@ -86,12 +86,7 @@ fn a_redirect_is_reported_and_not_followed() {
         finding_codes(&doc).iter().all(|c| *c == "net.redirect"),
         "{doc:#}"
     );
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "net.redirect")
-        .unwrap();
+    let f = crate::finding(&doc, "net.redirect");
     assert_eq!(
         f["evidence"]["location"],
         format!("http://{}/elsewhere", target.addr)

@@ -159,12 +159,7 @@ fn a_cut_connection() {
     let (code, doc, _) = run(&server, &[]);
     assert_eq!(code, 16, "{doc:#}");
     assert_eq!(findings(&doc), [pair("stream.cut", "fail")]);
-    let f = &doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "stream.cut")
-        .unwrap();
+    let f = crate::finding(&doc, "stream.cut");
     assert!(f["detail"].as_str().unwrap().contains("2 events"), "{f}");
 }
 
@@ -297,12 +292,7 @@ fn a_stalled_stream_stops_at_the_idle_timeout() {
     let (code, doc, elapsed) = run(&streaming(steps), &["--idle-timeout", "1"]);
     assert_eq!(code, 16, "{doc:#}");
     assert_eq!(findings(&doc), [pair("stream.no_done", "fail")]);
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "stream.no_done")
-        .unwrap();
+    let f = crate::finding(&doc, "stream.no_done");
     assert_eq!(f["evidence"]["stopped_by"], "idle_timeout");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
@@ -319,12 +309,7 @@ fn a_stream_that_never_ends_stops_at_the_stream_timeout() {
         &["--stream-timeout", "2", "--idle-timeout", "1"],
     );
     assert_eq!(code, 16, "{doc:#}");
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "stream.no_done")
-        .unwrap();
+    let f = crate::finding(&doc, "stream.no_done");
     assert_eq!(f["evidence"]["stopped_by"], "stream_timeout");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
@@ -341,12 +326,7 @@ fn an_endless_body_stops_at_the_byte_cap() {
     }
     let (code, doc, _) = run(&streaming(steps), &[]);
     assert_eq!(code, 16, "{doc:#}");
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "stream.no_done")
-        .unwrap();
+    let f = crate::finding(&doc, "stream.no_done");
     assert_eq!(f["evidence"]["stopped_by"], "byte_cap");
 }
 

@@ -316,3 +316,26 @@ fn a_request_that_never_left_says_so() {
     let (_, _, stderr) = run(&server, &["models", "-v"]);
     assert!(!stderr.contains("never sent"), "{stderr}");
 }
+
+#[test]
+fn beside_a_document_the_trace_and_curl_commands_go_to_stderr() {
+    let server = answering(healthy);
+    for format in ["markdown", "junit", "github"] {
+        let (code, stdout, stderr) = run(&server, &["models", "-v", "--format", format]);
+        assert_eq!(code, 0, "{format}");
+        assert!(stderr.starts_with("* models: GET "), "{format}: {stderr}");
+        assert!(
+            !stdout.contains("> x-request-id"),
+            "{format}: the trace stays off stdout"
+        );
+    }
+    for format in ["junit", "github"] {
+        let (code, stdout, stderr) = run(&server, &["models", "--curl", "--format", format]);
+        assert_eq!(code, 0, "{format}");
+        assert!(
+            stderr.starts_with("# models\ncurl -sS -i"),
+            "{format}: {stderr}"
+        );
+        assert!(!stdout.contains("curl -sS"), "{format}: {stdout}");
+    }
+}
