@@ -193,6 +193,9 @@ impl Http {
         proxy: &ProxyDecision,
         extra_roots: Vec<reqwest::Certificate>,
     ) -> anyhow::Result<Http> {
+        // reqwest is built without a crypto provider of its own; ring is ours. Installing it is
+        // idempotent: a second call (a second client in one process) finds it in place.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let resolver = Arc::new(TimedResolver::new(timeout));
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
