@@ -69,6 +69,22 @@ pub struct Finding {
     /// A corrected value to use instead (a URL, a header), when one can be given safely.
     pub suggestion: Option<String>,
     pub evidence: Evidence,
+    /// Every check that met this cause, in report order, `check` first (filled in when the
+    /// report is correlated; see [`crate::correlate`]).
+    pub seen_by: Vec<&'static str>,
+    /// How many times the cause was met, across checks and within one (a stream's repeated
+    /// error events).
+    pub occurrences: u32,
+    /// Where the same cause showed with other details, as examples (a few at most).
+    pub other_sightings: Vec<Sighting>,
+}
+
+/// One more place a cause showed, when what was seen there differs from the finding's own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sighting {
+    pub check: &'static str,
+    pub detail: Option<String>,
+    pub evidence: Evidence,
 }
 
 impl Finding {
@@ -81,6 +97,18 @@ impl Finding {
             detail: None,
             suggestion: None,
             evidence: Evidence::new(),
+            seen_by: Vec::new(),
+            occurrences: 1,
+            other_sightings: Vec::new(),
+        }
+    }
+
+    /// The checks that met this cause: `seen_by`, or only `check` before correlation.
+    pub fn checks(&self) -> Vec<&'static str> {
+        if self.seen_by.is_empty() {
+            vec![self.check]
+        } else {
+            self.seen_by.clone()
         }
     }
 

@@ -37,9 +37,16 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Ou
             .and_then(|i| i.message)
             .unwrap_or_default()
             .to_ascii_lowercase();
+        // A route closed to non-admins says "admin" too; a diagnosis that names the key's own
+        // state (blocked: "…Update via `/key/unblock` if you're admin.") is about the key.
+        let names_the_key = findings.iter().any(|f| {
+            matches!(
+                f.code,
+                Code::AuthExpiredKey | Code::AuthBlockedKey | Code::AuthInvalidKey
+            )
+        });
         let about_the_key = findings.iter().all(|f| f.layer() == Layer::Auth)
-            && !message.contains("route")
-            && !message.contains("admin");
+            && (names_the_key || (!message.contains("route") && !message.contains("admin")));
         if about_the_key {
             out.findings = findings;
         } else {

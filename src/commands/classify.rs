@@ -76,7 +76,7 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     }
     let mut report = Report::new("classify", Default::default(), ctx.strict);
     report.record("classify", "Pasted response", started.elapsed(), outcome);
-    ctx.finish(&report, redactor)
+    ctx.finish(report, redactor)
 }
 
 /// Words in a paste that look like keys (`sk-…` of some length), so that a key echoed by a server

@@ -34,7 +34,7 @@ pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
         let mut outcome = Outcome::findings(findings);
         outcome.note = note;
         report.record(ids::KEY, "API key", started.elapsed(), outcome);
-        return ctx.finish(&report, redactor);
+        return ctx.finish(report, redactor);
     };
 
     let (text, source) = if value == "-" {
@@ -64,7 +64,7 @@ pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
         elapsed,
         Outcome::findings(lint.findings).note(note),
     );
-    ctx.finish(&report, redactor)
+    ctx.finish(report, redactor)
 }
 
 fn read_stdin() -> anyhow::Result<String> {

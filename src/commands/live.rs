@@ -2,7 +2,7 @@
 //! the network, then the independent HTTP checks concurrently, then cross-checks between them.
 
 use super::Context;
-use crate::catalog::{Code, DEFAULT_MODEL, Layer, Severity};
+use crate::catalog::{Code, DEFAULT_MODEL, Severity};
 use crate::checks::live::Gateway;
 use crate::checks::url::UrlVerdict;
 use crate::checks::{chat, health, ids, key, key_info, models, network, stream, url};
@@ -134,7 +134,7 @@ pub(crate) fn run(
             for (id, title) in live_checks(&plan) {
                 report.skip(id, title, why.clone());
             }
-            return ctx.finish(&report, redactor);
+            return ctx.finish(report, redactor);
         }
     };
 
@@ -183,7 +183,7 @@ pub(crate) fn run(
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
     }
-    ctx.finish(&report, redactor)
+    ctx.finish(report, redactor)
 }
 
 /// Ask for the key at a hidden prompt (only where someone can answer); empty means none.
@@ -365,8 +365,8 @@ async fn run_one(
     }
 }
 
-/// What one check learns from another: a model refusal on a free key is the free plan; the same
-/// network failure seen by several checks is reported once.
+/// What one check learns from another: a model refusal on a free key is the free plan. (The
+/// same cause seen by several checks is merged later, by [`crate::correlate`].)
 fn cross_check(ran: &mut [Ran], listed: Option<&[String]>, model: &str) {
     let free_key =
         listed.is_some_and(|l| l.len() == 1 && l[0] == DEFAULT_MODEL) && model != DEFAULT_MODEL;
@@ -381,24 +381,6 @@ fn cross_check(ran: &mut [Ran], listed: Option<&[String]>, model: &str) {
                 f.code = Code::ModelFreePlan;
                 f.suggestion = Some(DEFAULT_MODEL.to_owned());
             }
-        }
-    }
-    let mut seen: Vec<(Code, &'static str)> = Vec::new();
-    for r in ran.iter_mut() {
-        let mut repeated = Vec::new();
-        r.outcome.findings.retain(|f| {
-            if f.layer() != Layer::Network {
-                return true;
-            }
-            if let Some((_, first)) = seen.iter().find(|(c, _)| *c == f.code) {
-                repeated.push(format!("{} (as in {first})", f.code));
-                return false;
-            }
-            seen.push((f.code, r.id));
-            true
-        });
-        if !repeated.is_empty() {
-            r.outcome.skipped = Some(format!("not reached: {}", repeated.join(", ")));
         }
     }
 }

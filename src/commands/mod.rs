@@ -75,7 +75,10 @@ impl Context {
     }
 
     /// Render a finished report in the chosen format, write it, and return its exit code.
-    pub fn finish(&self, report: &Report, redactor: Redactor) -> anyhow::Result<u8> {
+    pub fn finish(&self, mut report: Report, redactor: Redactor) -> anyhow::Result<u8> {
+        // One cause, one finding, before any renderer reads the report.
+        crate::correlate::correlate(&mut report);
+        let report = &report;
         let text = match self.format {
             Format::Human => render::human::report(report),
             Format::Json => render::json::report(report),

@@ -39,5 +39,5 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
     let mut outcome = Outcome::findings(verdict.findings);
     outcome.note = note;
     report.record(ids::URL, "Base URL", started.elapsed(), outcome);
-    ctx.finish(&report, Redactor::new())
+    ctx.finish(report, Redactor::new())
 }

@@ -1,4 +1,4 @@
-//! The GitHub Actions renderer: one workflow command per finding (`::error`, `::warning`), and a
+//! The GitHub Actions renderer: one workflow command per finding (one per cause) (`::error`, `::warning`), and a
 //! closing line with the verdict. The Markdown summary for `$GITHUB_STEP_SUMMARY` is the Markdown
 //! report.
 
@@ -39,7 +39,7 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(
             out,
             "::{command} title={}::{}",
-            property(&format!("tlcheck {} ({})", e.code, f.check)),
+            property(&format!("tlcheck {} ({})", e.code, f.checks().join(", "))),
             data(&message)
         );
     }

@@ -3,7 +3,7 @@
 use super::wrap;
 use crate::catalog::{Code, Entry, Layer, Severity};
 use crate::inputs::{Shadowed, Source, SourceKind, Sourced};
-use crate::report::{Check, Finding, Report, Status, exit};
+use crate::report::{Check, Evidence, Finding, Report, Status, exit};
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
 
@@ -179,31 +179,12 @@ fn findings(out: &mut String, findings: &[Finding]) {
         return;
     }
     let _ = writeln!(out, "{}", "Findings".bold());
-    // One entry per code and severity: several checks often see the same cause.
-    let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    for f in findings {
-        match groups
-            .iter_mut()
-            .find(|g| g[0].code == f.code && g[0].severity == f.severity)
-        {
-            Some(group) => group.push(f),
-            None => groups.push(vec![f]),
-        }
-    }
-    // Failures first, in the order of the layers that decide the exit code; then warnings, then
-    // information.
-    groups.sort_by_key(|g| {
-        let layer = Layer::PRECEDENCE
-            .iter()
-            .position(|l| *l == g[0].layer())
-            .unwrap_or(usize::MAX);
-        (std::cmp::Reverse(g[0].severity), layer)
-    });
-    for (i, group) in groups.iter().enumerate() {
+    // The report is correlated: one finding per cause, the root cause first.
+    for (i, f) in findings.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        finding_group(out, group);
+        finding(out, f);
     }
     out.push('\n');
 }
@@ -211,27 +192,34 @@ fn findings(out: &mut String, findings: &[Finding]) {
 /// Evidence indent: the width of "    evidence  ".
 const INDENT: usize = 14;
 
-fn finding_group(out: &mut String, group: &[&Finding]) {
-    let first = group[0];
-    let entry = first.code.entry();
+fn finding(out: &mut String, f: &Finding) {
+    let entry = f.code.entry();
     let _ = writeln!(
         out,
         "  {} {}  {}",
-        severity_symbol(first.severity),
-        first.code.as_str().bold(),
+        severity_symbol(f.severity),
+        f.code.as_str().bold(),
         entry.title
     );
-    for f in group {
-        let detail = match (&f.detail, group.len()) {
-            (Some(d), 1) => Some(d.clone()),
-            (Some(d), _) => Some(format!("{}: {d}", f.check)),
-            (None, 1) => None,
-            (None, _) => Some(format!("{}:", f.check)),
-        };
-        if let Some(detail) = detail {
-            let _ = writeln!(out, "    {}", wrap(&detail, WIDTH, 4));
+    if let Some(detail) = &f.detail {
+        let _ = writeln!(out, "    {}", wrap(detail, WIDTH, 4));
+    }
+    let checks = f.checks();
+    if checks.len() > 1 || f.occurrences > 1 {
+        let mut seen = format!("seen by {}", checks.join(", "));
+        if f.occurrences as usize > checks.len() {
+            let _ = write!(seen, " · {} times", f.occurrences);
         }
-        evidence(out, f);
+        let _ = writeln!(out, "    {}", wrap(&seen, WIDTH, 4).dimmed());
+    }
+    evidence(out, &f.evidence);
+    for other in &f.other_sightings {
+        let detail = match &other.detail {
+            Some(d) => format!("{}: {d}", other.check),
+            None => format!("{}:", other.check),
+        };
+        let _ = writeln!(out, "    {}", wrap(&detail, WIDTH, 4));
+        evidence(out, &other.evidence);
     }
     let _ = writeln!(
         out,
@@ -239,13 +227,13 @@ fn finding_group(out: &mut String, group: &[&Finding]) {
         "fix".cyan().bold(),
         wrap(entry.fix, WIDTH, INDENT)
     );
-    if let Some(s) = group.iter().find_map(|f| f.suggestion.as_ref()) {
+    if let Some(s) = &f.suggestion {
         let _ = writeln!(out, "    {:<9} {}", "try".cyan().bold(), s.bold());
     }
 }
 
-fn evidence(out: &mut String, f: &Finding) {
-    for (i, (name, value)) in f.evidence.iter().enumerate() {
+fn evidence(out: &mut String, evidence: &Evidence) {
+    for (i, (name, value)) in evidence.iter().enumerate() {
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Array(items) => items

@@ -133,6 +133,19 @@ struct FindingDoc<'a> {
     fix: &'static str,
     suggestion: Option<&'a str>,
     evidence: &'a Evidence,
+    /// Every check that met this cause, `check` first.
+    seen_by: Vec<&'a str>,
+    /// How many times the cause was met, across checks and within one.
+    occurrences: u32,
+    /// Where the same cause showed with other details (a few examples).
+    other_sightings: Vec<SightingDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct SightingDoc<'a> {
+    check: &'a str,
+    detail: Option<&'a str>,
+    evidence: &'a Evidence,
 }
 
 #[derive(Serialize)]
@@ -214,6 +227,17 @@ pub fn report(report: &Report) -> String {
                     fix: e.fix,
                     suggestion: f.suggestion.as_deref(),
                     evidence: &f.evidence,
+                    seen_by: f.checks(),
+                    occurrences: f.occurrences,
+                    other_sightings: f
+                        .other_sightings
+                        .iter()
+                        .map(|s| SightingDoc {
+                            check: s.check,
+                            detail: s.detail.as_deref(),
+                            evidence: &s.evidence,
+                        })
+                        .collect(),
                 }
             })
             .collect(),

@@ -196,12 +196,11 @@ pub fn report(r: &Report) -> String {
         );
     }
 
-    let mut findings: Vec<&Finding> = r
+    let findings: Vec<&Finding> = r
         .findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
         .collect();
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !findings.is_empty() {
         out.push_str("\n## Findings\n");
         for f in findings {
@@ -309,23 +308,44 @@ fn finding(out: &mut String, f: &Finding) {
         code(e.code),
         e.title
     );
-    let _ = writeln!(out, "- **check**: {}", f.check);
+    let checks = f.checks();
+    let label = if checks.len() > 1 { "checks" } else { "check" };
+    let _ = write!(out, "- **{label}**: {}", checks.join(", "));
+    if f.occurrences as usize > checks.len() {
+        let _ = write!(out, " ({} times)", f.occurrences);
+    }
+    out.push('\n');
     if let Some(d) = &f.detail {
         let _ = writeln!(out, "- **seen**: {d}");
     }
-    if !f.evidence.is_empty() {
-        out.push_str("- **evidence**:\n");
-        for (k, v) in f.evidence.iter() {
-            let text = match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let _ = writeln!(out, "  - {k}: {}", code(&text));
+    evidence(out, "- **evidence**:", &f.evidence);
+    for other in &f.other_sightings {
+        if let Some(d) = &other.detail {
+            let _ = writeln!(out, "- **seen by {}**: {d}", other.check);
         }
+        evidence(
+            out,
+            &format!("- **evidence from {}**:", other.check),
+            &other.evidence,
+        );
     }
     let _ = writeln!(out, "- **fix**: {}", e.fix);
     if let Some(s) = &f.suggestion {
         let _ = writeln!(out, "- **try**: {}", code(s));
+    }
+}
+
+fn evidence(out: &mut String, heading: &str, evidence: &crate::report::Evidence) {
+    if evidence.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{heading}");
+    for (k, v) in evidence.iter() {
+        let text = match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let _ = writeln!(out, "  - {k}: {}", code(&text));
     }
 }
 

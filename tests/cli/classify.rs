@@ -56,7 +56,7 @@ fn every_recorded_response() {
         (
             "stream_06_upstream_midstream_error.raw",
             17,
-            vec!["stream.error_event", "upstream.error"],
+            vec!["upstream.error", "stream.error_event"],
         ),
     ];
     for (name, exit, expected) in cases {

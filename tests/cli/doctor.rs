@@ -180,17 +180,31 @@ fn auth_refusals_exit_12() {
         let server = Server::start(refusing(name));
         let (exit, doc) = run_json(&server, &["doctor"]);
         assert_eq!(exit, 12, "{name}: {doc:#}");
-        let found = codes(&doc);
-        let same = found.iter().filter(|c| *c == code).count();
+        // One cause, one finding: models met it first; key info, chat and stream saw the same
+        // refusal and are blocked by it, not failures of their own. The streamed request's
+        // JSON refusal is the same error, so no separate `stream.not_sse`.
+        assert_eq!(codes(&doc), [code], "{name}: {doc:#}");
+        let f = crate::finding(&doc, code);
+        assert_eq!(f["check"], "models", "{name}");
         assert_eq!(
-            same, 4,
-            "models, key info, chat and stream each saw it: {found:?}"
+            f["seen_by"],
+            serde_json::json!(["models", "key_info", "chat", "stream"]),
+            "{name}"
         );
-        // The streamed request got a JSON refusal instead of a stream.
-        assert!(
-            found.iter().all(|c| c == code || c == "stream.not_sse"),
-            "{name}: {found:?}"
-        );
+        assert_eq!(status_of(&doc, "models"), "fail", "{name}");
+        for blocked in ["key_info", "chat", "stream"] {
+            assert_eq!(status_of(&doc, blocked), "skip", "{name}: {blocked}");
+            let note = doc["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == blocked)
+                .unwrap()["note"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(note.starts_with(&format!("blocked by `{code}`")), "{note}");
+        }
     }
 }
 
@@ -270,7 +284,9 @@ fn free_key_asking_for_another_model_is_the_free_plan() {
     let server = Server::start(chat_answers(recorded("vk_08_free_denied_model.txt")));
     let (code, doc) = run_json(&server, &["doctor", "--model", "gpt-4o"]);
     assert_eq!(code, 13, "{doc:#}");
-    assert_eq!(codes(&doc), ["model.free_plan", "model.free_plan"]);
+    assert_eq!(codes(&doc), ["model.free_plan"]);
+    let f = crate::finding(&doc, "model.free_plan");
+    assert_eq!(f["seen_by"], serde_json::json!(["models", "chat"]));
 }
 
 #[test]

@@ -175,6 +175,18 @@ struct Finding {
     fix: String,
     suggestion: Option<String>,
     evidence: serde_json::Map<String, serde_json::Value>,
+    seen_by: Vec<String>,
+    occurrences: u32,
+    other_sightings: Vec<Sighting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Sighting {
+    check: String,
+    detail: Option<String>,
+    evidence: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,6 +2,7 @@
 //! snapshots of exit code, stdout and stderr.
 
 mod classify;
+mod correlate;
 mod doctor;
 mod explain;
 mod generated;

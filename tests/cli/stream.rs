@@ -127,8 +127,8 @@ fn the_recorded_midstream_error_is_an_error_event() {
     assert_eq!(
         findings(&doc),
         [
-            pair("stream.error_event", "fail"),
-            pair("upstream.error", "fail")
+            pair("upstream.error", "fail"),
+            pair("stream.error_event", "fail")
         ]
     );
 }
@@ -144,8 +144,8 @@ fn a_json_refusal_instead_of_a_stream() {
     assert_eq!(
         findings(&doc),
         [
-            pair("stream.not_sse", "fail"),
-            pair("budget.exhausted", "fail")
+            pair("budget.exhausted", "fail"),
+            pair("stream.not_sse", "fail")
         ]
     );
 }
