@@ -122,6 +122,32 @@ pub struct Entry {
     pub fix: &'static str,
 }
 
+/// What a fix text names of the user's own setup: `{host}` (the base URL's host) and `{key_var}`
+/// (the variable the key lives in). Without a target (`explain`), TensorLoop's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Advice {
+    pub host: String,
+    pub key_var: String,
+}
+
+impl Default for Advice {
+    fn default() -> Self {
+        Advice {
+            host: GATEWAY_HOST.to_owned(),
+            key_var: "TENSORLOOP_KEY".to_owned(),
+        }
+    }
+}
+
+impl Entry {
+    /// The fix, speaking of the user's own host and key variable.
+    pub fn fix_for(&self, advice: &Advice) -> String {
+        self.fix
+            .replace("{host}", &advice.host)
+            .replace("{key_var}", &advice.key_var)
+    }
+}
+
 macro_rules! catalog {
     ($( $variant:ident = $code:literal, $layer:ident, $severity:ident,
         title: $title:literal, cause: $cause:literal, fix: $fix:literal; )*) => {
@@ -200,7 +226,7 @@ catalog! {
                 compares the key byte for byte, so any extra character makes it an unknown key \
                 (401), and a line break makes most HTTP clients refuse to send the header at all.",
         fix: "Remove the quotes and every space, tab, line break and zero-width character from the \
-              stored value. From a file: `export TENSORLOOP_KEY=\"$(tr -d '[:space:]' < key.txt)\"`; \
+              stored value. From a file: `export {key_var}=\"$(tr -d '[:space:]' < key.txt)\"`; \
               in a .env file, save it with LF line endings and no quotes inside the value.";
     KeyHasScheme = "key.has_scheme", Config, Fail,
         title: "The stored key already starts with `Bearer `",
@@ -293,7 +319,7 @@ catalog! {
         title: "The base URL does not end in `/v1`",
         cause: "SDKs append `chat/completions` or `models` to the base URL. Without `/v1` (or with \
                 `/V1`: paths are case-sensitive) they call paths other than the documented ones.",
-        fix: "End the base URL with `/v1`: `https://litellm.tensorloop.tech/v1`.";
+        fix: "End the base URL with `/v1` (the suggestion shows the corrected URL).";
     UrlDashboardApi = "url.dashboard_api", Config, Fail,
         title: "The base URL points at the dashboard API",
         cause: "`tensorloop.tech/api/*` is the dashboard's own API. It authenticates with browser \
@@ -333,7 +359,7 @@ catalog! {
         title: "The host name does not resolve",
         cause: "DNS returned no address for the base URL's host: a typo, a host that does not \
                 exist, a VPN or corporate resolver that hides public names, or no network at all.",
-        fix: "Check the host in the base URL, then try `nslookup litellm.tensorloop.tech`. If it \
+        fix: "Check the host in the base URL, then try `nslookup {host}`. If it \
               resolves on another network but not here, check your VPN and DNS settings.";
     NetConnect = "net.connect", Network, Fail,
         title: "Could not open a connection",
@@ -376,7 +402,7 @@ catalog! {
                 is not JSON, or a status the API never sends. Typical causes are the marketing \
                 site, a captive portal (hotel or airport Wi-Fi) and a corporate proxy's block page.",
         fix: "Check the base URL; open it in a browser to see what answers; sign in to the captive \
-              portal, or ask IT to allow `litellm.tensorloop.tech`.";
+              portal, or ask IT to allow `{host}`.";
 
     // ---- auth.* ------------------------------------------------------------------------------
     AuthNoKeySent = "auth.no_key_sent", Auth, Fail,
@@ -588,6 +614,35 @@ catalog! {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn fix_texts_fill_in_every_placeholder() {
+        let mine = Advice {
+            host: "gw.internal".into(),
+            key_var: "OPENAI_API_KEY".into(),
+        };
+        for code in Code::ALL {
+            let e = code.entry();
+            for advice in [Advice::default(), mine.clone()] {
+                let fix = e.fix_for(&advice);
+                assert!(
+                    !fix.contains("{host}") && !fix.contains("{key_var}"),
+                    "{fix}"
+                );
+            }
+            // A fix that names the host names the user's own.
+            if e.fix.contains("{host}") {
+                assert!(e.fix_for(&mine).contains("gw.internal"), "{}", e.code);
+                assert!(!e.fix_for(&mine).contains(GATEWAY_HOST), "{}", e.code);
+            }
+        }
+        assert!(
+            Code::KeyWhitespace
+                .entry()
+                .fix_for(&mine)
+                .contains("export OPENAI_API_KEY=")
+        );
+    }
 
     #[test]
     fn codes_are_unique_and_in_their_layer() {

@@ -316,12 +316,15 @@ pub struct Report {
     /// Proxy variables in effect for the run, credentials masked: (variable, value).
     pub proxies: Vec<(String, String)>,
     pub detail: Detail,
+    /// What fix texts name of the user's own setup (host, key variable).
+    pub advice: crate::catalog::Advice,
 }
 
 impl Report {
     pub fn new(command: &'static str, target: Target, strict: bool) -> Self {
         Report {
             command,
+            advice: advice_for(&target),
             target,
             checks: Vec::new(),
             findings: Vec::new(),
@@ -331,6 +334,17 @@ impl Report {
             started_unix: crate::time::now_unix(),
             proxies: Vec::new(),
             detail: Detail::default(),
+        }
+    }
+
+    /// Let fix texts name this host: a gateway of the user's own (not a TensorLoop host, whose
+    /// advice is TensorLoop's).
+    pub fn advise_host(&mut self, verdict: &crate::checks::url::UrlVerdict) {
+        use crate::checks::url::HostKind;
+        if matches!(verdict.host, HostKind::Other | HostKind::Loopback)
+            && let Some(host) = verdict.parsed.as_ref().and_then(|u| u.host_str())
+        {
+            self.advice.host = host.to_owned();
         }
     }
 
@@ -431,6 +445,18 @@ impl Report {
             exit::OK
         }
     }
+}
+
+/// Advice for a target: the key's own variable when it came from one; the host is set once the
+/// base-URL rules have read it ([`Report::advise_host`]).
+fn advice_for(target: &Target) -> crate::catalog::Advice {
+    let mut advice = crate::catalog::Advice::default();
+    if let Some(k) = &target.key
+        && k.source.kind == crate::inputs::SourceKind::Env
+    {
+        advice.key_var = k.source.name.clone();
+    }
+    advice
 }
 
 fn plural(n: usize, word: &str) -> String {

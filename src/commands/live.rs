@@ -116,6 +116,7 @@ pub(crate) fn run(
         .unwrap_or_default();
     let started = Instant::now();
     let verdict = url::check(&raw_url);
+    report.advise_host(&verdict);
     let base = effective_base(&verdict);
     let mut url_outcome = Outcome::findings(verdict.findings.clone());
     url_outcome.note = url_note(&verdict);

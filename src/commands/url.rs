@@ -36,6 +36,7 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
     let note = live::url_note(&verdict);
     let mut report = Report::new("url", Default::default(), ctx.strict);
     report.target.base_url = Some(base_url);
+    report.advise_host(&verdict);
     let mut outcome = Outcome::findings(verdict.findings);
     outcome.note = note;
     report.record(ids::URL, "Base URL", started.elapsed(), outcome);

@@ -32,7 +32,7 @@ pub fn report(r: &Report) -> String {
         if let Some(d) = &f.detail {
             message.push_str(&format!(": {d}"));
         }
-        message.push_str(&format!("\nFix: {}", e.fix));
+        message.push_str(&format!("\nFix: {}", e.fix_for(&r.advice)));
         if let Some(s) = &f.suggestion {
             message.push_str(&format!("\nTry: {s}"));
         }

@@ -1,7 +1,7 @@
 //! The human renderer: a readable report with ✓ ! ✗ symbols, each finding with its fix.
 
 use super::wrap;
-use crate::catalog::{Code, Entry, Layer, Severity};
+use crate::catalog::{Advice, Code, Entry, Layer, Severity};
 use crate::inputs::{Shadowed, Source, SourceKind, Sourced};
 use crate::report::{Check, Evidence, Finding, Report, Status, exit};
 use colored::{ColoredString, Colorize};
@@ -33,7 +33,7 @@ pub fn report(report: &Report) -> String {
     target(&mut out, report);
     notices(&mut out, &report.notices);
     checks(&mut out, &report.checks);
-    findings(&mut out, &report.findings);
+    findings(&mut out, &report.findings, &report.advice);
     if report.detail.curl && !report.requests.is_empty() {
         reproduce(&mut out, report);
     }
@@ -174,7 +174,7 @@ fn notices(out: &mut String, notices: &[String]) {
     }
 }
 
-fn findings(out: &mut String, findings: &[Finding]) {
+fn findings(out: &mut String, findings: &[Finding], advice: &Advice) {
     if findings.is_empty() {
         return;
     }
@@ -184,7 +184,7 @@ fn findings(out: &mut String, findings: &[Finding]) {
         if i > 0 {
             out.push('\n');
         }
-        finding(out, f);
+        finding(out, f, advice);
     }
     out.push('\n');
 }
@@ -192,7 +192,7 @@ fn findings(out: &mut String, findings: &[Finding]) {
 /// Evidence indent: the width of "    evidence  ".
 const INDENT: usize = 14;
 
-fn finding(out: &mut String, f: &Finding) {
+fn finding(out: &mut String, f: &Finding, advice: &Advice) {
     let entry = f.code.entry();
     let _ = writeln!(
         out,
@@ -225,7 +225,7 @@ fn finding(out: &mut String, f: &Finding) {
         out,
         "    {:<9} {}",
         "fix".cyan().bold(),
-        wrap(entry.fix, WIDTH, INDENT)
+        wrap(&entry.fix_for(advice), WIDTH, INDENT)
     );
     if let Some(s) = &f.suggestion {
         let _ = writeln!(out, "    {:<9} {}", "try".cyan().bold(), s.bold());
@@ -334,7 +334,7 @@ pub fn entry(e: &Entry) -> String {
     let _ = writeln!(out, "  {}", wrap(e.cause, WIDTH, 2));
     out.push('\n');
     let _ = writeln!(out, "{}", "Fix".bold());
-    let _ = writeln!(out, "  {}", wrap(e.fix, WIDTH, 2));
+    let _ = writeln!(out, "  {}", wrap(&e.fix_for(&Advice::default()), WIDTH, 2));
     out
 }
 

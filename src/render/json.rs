@@ -130,7 +130,7 @@ struct FindingDoc<'a> {
     check: &'a str,
     title: &'static str,
     detail: Option<&'a str>,
-    fix: &'static str,
+    fix: String,
     suggestion: Option<&'a str>,
     evidence: &'a Evidence,
     /// Every check that met this cause, `check` first.
@@ -224,7 +224,7 @@ pub fn report(report: &Report) -> String {
                     check: f.check,
                     title: e.title,
                     detail: f.detail.as_deref(),
-                    fix: e.fix,
+                    fix: e.fix_for(&report.advice),
                     suggestion: f.suggestion.as_deref(),
                     evidence: &f.evidence,
                     seen_by: f.checks(),
@@ -287,7 +287,7 @@ struct EntryDoc {
     severity: Severity,
     title: &'static str,
     cause: &'static str,
-    fix: &'static str,
+    fix: String,
 }
 
 /// Render catalog entries as one JSON document.
@@ -307,7 +307,7 @@ pub fn catalog(codes: &[Code]) -> String {
                     severity: e.severity,
                     title: e.title,
                     cause: e.cause,
-                    fix: e.fix,
+                    fix: e.fix_for(&crate::catalog::Advice::default()),
                 }
             })
             .collect(),

@@ -129,7 +129,7 @@ pub fn report(r: &Report) -> String {
                         .unwrap_or_else(|| v.to_string());
                     let _ = writeln!(body, "  {k}: {text}");
                 }
-                let _ = writeln!(body, "  fix: {}", e.fix);
+                let _ = writeln!(body, "  fix: {}", e.fix_for(&r.advice));
                 if let Some(s) = &f.suggestion {
                     let _ = writeln!(body, "  try: {s}");
                 }

@@ -204,7 +204,7 @@ pub fn report(r: &Report) -> String {
     if !findings.is_empty() {
         out.push_str("\n## Findings\n");
         for f in findings {
-            finding(&mut out, f);
+            finding(&mut out, f, &r.advice);
         }
     }
     let info: Vec<&Finding> = r
@@ -299,7 +299,7 @@ fn note(r: &Report, c: &crate::report::Check) -> String {
     codes.join(", ")
 }
 
-fn finding(out: &mut String, f: &Finding) {
+fn finding(out: &mut String, f: &Finding, advice: &crate::catalog::Advice) {
     let e = f.code.entry();
     let _ = writeln!(
         out,
@@ -329,7 +329,7 @@ fn finding(out: &mut String, f: &Finding) {
             &other.evidence,
         );
     }
-    let _ = writeln!(out, "- **fix**: {}", e.fix);
+    let _ = writeln!(out, "- **fix**: {}", e.fix_for(advice));
     if let Some(s) = &f.suggestion {
         let _ = writeln!(out, "- **try**: {}", code(s));
     }

@@ -114,3 +114,23 @@ fn model_flag_beats_environment() {
     );
     assert_eq!(code, 0);
 }
+
+/// Fix texts speak of the key's own source.
+#[test]
+fn fixes_name_the_variable_the_key_came_from() {
+    let dir = tempdir();
+    // Nothing listens there: the key check is offline, the rest fails fast.
+    let base = format!("http://127.0.0.1:{}/v1", crate::support::closed_port());
+    let (_, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["doctor", "--format", "json", "--base-url", &base])
+            .args(["--no-spend", "--timeout", "1"])
+            .env("OPENAI_API_KEY", "sk-with-a-space in-it"),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let fix = crate::finding(&doc, "key.whitespace")["fix"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(fix.contains("export OPENAI_API_KEY="), "{fix}");
+}

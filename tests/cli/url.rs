@@ -71,3 +71,43 @@ fn credentials_in_the_url_are_masked() {
     assert!(stdout.contains("bob:***@"), "{stdout}");
     assert!(!stdout.contains("hunter2"), "{stdout}");
 }
+
+/// Fix texts speak of the user's own target: a gateway on another host is never told to use
+/// TensorLoop's URL, and a TensorLoop host still gets TensorLoop's advice.
+#[test]
+fn fixes_name_the_users_own_host() {
+    let dir = tempdir();
+    let json = |args: &[&str]| {
+        let (_, stdout, _) = outcome(
+            tlcheck(dir.path())
+                .args(["url", "--offline", "--format", "json"])
+                .args(args),
+        );
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+    };
+    let doc = json(&["http://127.0.0.1:4014"]);
+    let f = crate::finding(&doc, "url.missing_v1");
+    assert!(
+        !f["fix"].as_str().unwrap().contains("tensorloop.tech"),
+        "{f:#}"
+    );
+    assert_eq!(f["suggestion"], "http://127.0.0.1:4014/v1");
+
+    let not_gateway = crate::support::Server::start(|_| {
+        crate::support::Reply::Bytes(crate::support::json_reply(
+            200,
+            "OK",
+            &[("content-type", "text/html")],
+            "<html>Welcome to the hotel Wi-Fi</html>",
+        ))
+    });
+    let (_, stdout, _) =
+        outcome(tlcheck(dir.path()).args(["url", "--format", "json", &not_gateway.base_url()]));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let fix = crate::finding(&doc, "net.not_gateway")["fix"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(fix.contains("allow `127.0.0.1`"), "{fix}");
+    assert!(!fix.contains("tensorloop.tech"), "{fix}");
+}
