@@ -346,6 +346,15 @@ catalog! {
                 mangle or send to the wrong place.",
         fix: "Set the base URL to `https://litellm.tensorloop.tech/v1` (or your own gateway's \
               `https://host/v1`), with nothing before or after it.";
+    UrlConflict = "url.conflict", Config, Warn,
+        title: "Two sources hold different base URLs",
+        cause: "A base URL can come from several places and the first one found wins: --base-url, \
+                then TENSORLOOP_BASE_URL, then OPENAI_BASE_URL, then the .env file. The OpenAI SDKs \
+                read only OPENAI_BASE_URL, so your application may call another gateway than the \
+                one tlcheck checked. A variable that is set but empty is no base URL at all to an \
+                SDK (it fails to connect), although tlcheck goes on to the next source.",
+        fix: "Keep one base URL: remove, fill in or update the shadowed source, or make your code \
+              read the variable tlcheck reports as the winner.";
     UrlCustomHost = "url.custom_host", Config, Info,
         title: "The base URL is not the TensorLoop gateway",
         cause: "The base URL points at another host. That is fine for a self-hosted or local \
@@ -470,6 +479,13 @@ catalog! {
         cause: "The requested ID differs from an available one only by case, dashes, dots, \
                 underscores or a provider prefix (such as `openai/`), and IDs must match exactly.",
         fix: "Use the exact ID given as the suggestion.";
+    ModelConflict = "model.conflict", Model, Warn,
+        title: "Two sources name different models",
+        cause: "The model can come from --model, TENSORLOOP_MODEL or the .env file, and the first \
+                one found wins. Your application may ask for another model than the one tlcheck \
+                checked; a variable that is set but empty names no model at all.",
+        fix: "Check the model your code really sends (`tlcheck models` lists what this key may \
+              call), and keep one source for it.";
     ModelUpstreamMissing = "model.upstream_missing", Model, Fail,
         title: "The provider behind the gateway does not have this model",
         cause: "The gateway routes the model, but the upstream provider answered 404 \
@@ -737,7 +753,12 @@ mod tests {
                 "{code} missing from the catalog"
             );
         }
-        assert_eq!(Code::ALL.len(), brief.len());
+        // Codes added since the brief, which allows additions (never renames).
+        let added = ["url.conflict", "model.conflict"];
+        for code in added {
+            assert!(Code::parse(code).is_some(), "{code}");
+        }
+        assert_eq!(Code::ALL.len(), brief.len() + added.len());
     }
 
     #[test]

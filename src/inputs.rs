@@ -103,6 +103,10 @@ pub struct Target {
     pub model: Option<Sourced<String>>,
     /// Sources that were set but empty (evidence for `key.missing`).
     pub empty_key_sources: Vec<Source>,
+    /// Base-URL and model sources that were set but empty (evidence for `url.conflict` and
+    /// `model.conflict`: an SDK reading them gets nothing).
+    pub empty_url_sources: Vec<Source>,
+    pub empty_model_sources: Vec<Source>,
 }
 
 /// The input flags, as parsed.
@@ -281,6 +285,13 @@ pub fn resolve(
         |k| ApiKey::new(k.as_str()).fingerprint().short,
     );
 
+    for (flag, value) in [("--base-url", &args.base_url), ("--model", &args.model)] {
+        if value.as_ref().is_some_and(blank) {
+            return Err(InputError(format!(
+                "{flag} is empty; give a value or leave the flag out"
+            )));
+        }
+    }
     let mut urls = Candidates::new();
     if let Some(u) = &args.base_url {
         urls.offer(
@@ -304,7 +315,7 @@ pub fn resolve(
         Some(CANONICAL_BASE_URL.to_owned()),
         blank,
     );
-    let (base_url, _) = urls.resolve(
+    let (base_url, empty_url_sources) = urls.resolve(
         |a, b| a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/'),
         |u| mask_url_credentials(u).into_owned(),
     );
@@ -332,7 +343,7 @@ pub fn resolve(
         Some(DEFAULT_MODEL.to_owned()),
         blank,
     );
-    let (model, _) = models.resolve(|a, b| a == b, String::clone);
+    let (model, empty_model_sources) = models.resolve(|a, b| a == b, String::clone);
 
     Ok(Target {
         base_url,
@@ -343,6 +354,8 @@ pub fn resolve(
         }),
         model,
         empty_key_sources,
+        empty_url_sources,
+        empty_model_sources,
     })
 }
 

@@ -32,24 +32,14 @@ pub fn check(target: &Target) -> Vec<Finding> {
                 .detail("--key puts the key in the process list and shell history"),
         );
     }
-    let shadowed: Vec<_> = key.shadowed.iter().filter(|s| !s.same_value).collect();
-    if !shadowed.is_empty() {
-        let winner = key.value.fingerprint().short;
-        let losers: Vec<String> = shadowed
-            .iter()
-            .map(|s| format!("{} ({})", s.source, s.shown))
-            .collect();
-        findings.push(
-            Finding::new(Code::KeyConflict, ids::KEY)
-                .detail(format!(
-                    "using {} ({winner}); it shadows {}",
-                    key.source,
-                    losers.join(", ")
-                ))
-                .evidence("used", format!("{} ({winner})", key.source))
-                .evidence("shadowed", losers),
-        );
-    }
+    let winner = key.value.fingerprint().short;
+    findings.extend(super::conflict(
+        Code::KeyConflict,
+        ids::KEY,
+        key,
+        &winner,
+        &[],
+    ));
     findings.extend(lint_value(key.value.expose(), ids::KEY, Context::Stored));
     findings
 }

@@ -44,6 +44,22 @@ pub enum HostKind {
     Unparsed,
 }
 
+/// Where the base URL came from: `url.conflict` when the winner shadows another base URL or an
+/// empty variable. A URL given as the command's argument stands alone.
+pub fn provenance(target: &crate::inputs::Target) -> Option<Finding> {
+    let url = target.base_url.as_ref()?;
+    if url.source.kind == crate::inputs::SourceKind::Argument {
+        return None;
+    }
+    super::conflict(
+        Code::UrlConflict,
+        ids::URL,
+        url,
+        &mask_url_credentials(&url.value),
+        &target.empty_url_sources,
+    )
+}
+
 /// Apply every base-URL rule. Every finding that asks for a change suggests the same URL: the
 /// input with all of the rules' corrections applied.
 pub fn check(raw: &str) -> UrlVerdict {

@@ -84,6 +84,8 @@ pub(crate) fn run(
             None
         },
         empty_key_sources: resolved.empty_key_sources.clone(),
+        empty_url_sources: resolved.empty_url_sources.clone(),
+        empty_model_sources: resolved.empty_model_sources.clone(),
     };
     let mut report = Report::new(command, target, ctx.strict);
     report.detail = crate::report::Detail {
@@ -119,6 +121,7 @@ pub(crate) fn run(
     report.advise_host(&verdict);
     let base = effective_base(&verdict);
     let mut url_outcome = Outcome::findings(verdict.findings.clone());
+    url_outcome.findings.extend(url::provenance(&report.target));
     url_outcome.note = url_note(&verdict);
     report.record(ids::URL, "Base URL", started.elapsed(), url_outcome);
 
@@ -180,7 +183,21 @@ pub(crate) fn run(
         model,
         stream_limits,
     });
-    let ran = runtime.block_on(live(shared, plan, proxy, progress));
+    let mut ran = runtime.block_on(live(shared, plan, proxy, progress));
+    // A model conflict belongs to the first check that asks for the model.
+    if let Some(model) = &report.target.model
+        && let Some(first) = ran
+            .iter_mut()
+            .find(|r| [ids::MODELS, ids::CHAT, ids::STREAM].contains(&r.id))
+    {
+        first.outcome.findings.extend(crate::checks::conflict(
+            Code::ModelConflict,
+            first.id,
+            model,
+            &model.value,
+            &report.target.empty_model_sources,
+        ));
+    }
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
     }

@@ -24,20 +24,26 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
         };
         return live::run(ctx, "url", plan, from_arg);
     }
-    let base_url = match from_arg {
-        Some(u) => u,
-        None => ctx
-            .resolve_target()?
-            .base_url
-            .expect("the base URL always resolves, to the default at least"),
-    };
+    let mut report = Report::new("url", Default::default(), ctx.strict);
+    match from_arg {
+        Some(u) => report.target.base_url = Some(u),
+        None => {
+            let resolved = ctx.resolve_target()?;
+            report.target.base_url = resolved.base_url;
+            report.target.empty_url_sources = resolved.empty_url_sources;
+        }
+    }
+    let base_url = report
+        .target
+        .base_url
+        .as_ref()
+        .expect("the base URL always resolves, to the default at least");
     let started = Instant::now();
     let verdict = url::check(&base_url.value);
     let note = live::url_note(&verdict);
-    let mut report = Report::new("url", Default::default(), ctx.strict);
-    report.target.base_url = Some(base_url);
     report.advise_host(&verdict);
     let mut outcome = Outcome::findings(verdict.findings);
+    outcome.findings.extend(url::provenance(&report.target));
     outcome.note = note;
     report.record(ids::URL, "Base URL", started.elapsed(), outcome);
     ctx.finish(report, Redactor::new())

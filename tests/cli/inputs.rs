@@ -134,3 +134,92 @@ fn fixes_name_the_variable_the_key_came_from() {
         .to_owned();
     assert!(fix.contains("export OPENAI_API_KEY="), "{fix}");
 }
+
+/// An empty flag is a usage error, never a silent default.
+#[test]
+fn an_empty_base_url_or_model_flag_is_a_usage_error() {
+    let dir = tempdir();
+    for flag in ["--base-url", "--model"] {
+        let (code, stdout, stderr) =
+            outcome(tlcheck(dir.path()).args(["doctor", "--no-spend", flag, ""]));
+        assert_eq!(code, 2, "{flag}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains(&format!("{flag} is empty")), "{stderr}");
+    }
+}
+
+fn url_json(dir: &std::path::Path, env: &[(&str, &str)]) -> serde_json::Value {
+    let mut cmd = tlcheck(dir);
+    cmd.args(["url", "--offline", "--format", "json"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let (_, stdout, _) = outcome(&mut cmd);
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// Base URLs disagree between sources, or one is set but empty: reported like key conflicts.
+#[test]
+fn base_url_conflicts_and_empty_variables_are_reported() {
+    let dir = tempdir();
+    let doc = url_json(
+        dir.path(),
+        &[
+            ("TENSORLOOP_BASE_URL", "https://litellm.tensorloop.tech/v1"),
+            ("OPENAI_BASE_URL", "https://api.openai.com/v1"),
+        ],
+    );
+    let f = crate::finding(&doc, "url.conflict");
+    assert_eq!(f["severity"], "warn");
+    let detail = f["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("environment variable TENSORLOOP_BASE_URL")
+            && detail.contains("environment variable OPENAI_BASE_URL (https://api.openai.com/v1)"),
+        "{detail}"
+    );
+
+    let doc = url_json(dir.path(), &[("TENSORLOOP_BASE_URL", "")]);
+    let f = crate::finding(&doc, "url.conflict");
+    assert_eq!(
+        f["detail"],
+        "using default (https://litellm.tensorloop.tech/v1); it shadows environment variable \
+         TENSORLOOP_BASE_URL (set but empty)"
+    );
+
+    // The same URL in two places is no conflict.
+    let same = "https://litellm.tensorloop.tech/v1";
+    let doc = url_json(
+        dir.path(),
+        &[("TENSORLOOP_BASE_URL", same), ("OPENAI_BASE_URL", same)],
+    );
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "url.conflict"),
+        "{doc:#}"
+    );
+}
+
+/// A model named in two places, differently: `model.conflict` on the first check that asks for
+/// the model.
+#[test]
+fn model_conflicts_are_reported() {
+    let server = crate::support::Server::start(crate::support::healthy);
+    let dir = tempdir();
+    let (_, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["models", "--format", "json", "--model", "gpt-4o-mini"])
+            .env("TENSORLOOP_KEY", KEY_A)
+            .env("TENSORLOOP_BASE_URL", server.base_url())
+            .env("TENSORLOOP_MODEL", "gpt-4o"),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let f = crate::finding(&doc, "model.conflict");
+    assert_eq!(f["check"], "models");
+    assert_eq!(
+        f["detail"],
+        "using flag --model (gpt-4o-mini); it shadows environment variable TENSORLOOP_MODEL (gpt-4o)"
+    );
+}
