@@ -157,6 +157,56 @@ impl Status {
     }
 }
 
+/// What a check read or measured, as data: JSON gives machines the values
+/// (`checks[].values`), and renderers word them ([`crate::render::words`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    /// Words with no value beneath them (a proxy decision, a finish reason).
+    Text(String),
+    /// A price in US dollars (`x-litellm-response-cost`).
+    Usd(f64),
+    /// A host name and the addresses it resolved to, and how long that took.
+    Resolved {
+        host: String,
+        addresses: Vec<String>,
+        took: Duration,
+    },
+    /// The address a connection was opened to, and how long that took.
+    Connected { address: String, took: Duration },
+    /// The model ids a key lists, with the one asked for.
+    Models { ids: Vec<String>, target: String },
+    /// The models a key may call; empty means every model of its plan.
+    Allowlist(Vec<String>),
+    /// When the key expires (Unix seconds, UTC), seen at `now`; `None` is never.
+    Expires { at: Option<i64>, now: i64 },
+    /// The key's spend against its budget (USD), its window and next reset, seen at `now`.
+    Spend {
+        spend: f64,
+        max_budget: Option<f64>,
+        window: Option<String>,
+        resets: Option<i64>,
+        now: i64,
+    },
+    /// The key's own limits; `None` is no limit.
+    Limits {
+        rpm: Option<u64>,
+        tpm: Option<u64>,
+        parallel: Option<u64>,
+    },
+}
+
+impl From<String> for Fact {
+    fn from(text: String) -> Self {
+        Fact::Text(text)
+    }
+}
+
+impl From<&str> for Fact {
+    fn from(text: &str) -> Self {
+        Fact::Text(text.to_owned())
+    }
+}
+
 /// One step of the tree that ran (or was skipped).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
@@ -167,7 +217,7 @@ pub struct Check {
     /// One line on what the check saw, or why it was skipped.
     pub note: Option<String>,
     /// What the check measured or read, in display order (latency, limits, model ids…).
-    pub facts: Vec<(&'static str, String)>,
+    pub facts: Vec<(&'static str, Fact)>,
     /// Phases and when each was reached, from the request (the stream's headers, first event…).
     pub timeline: Vec<(&'static str, Duration)>,
 }
@@ -262,7 +312,7 @@ impl RequestRecord {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub note: Option<String>,
-    pub facts: Vec<(&'static str, String)>,
+    pub facts: Vec<(&'static str, Fact)>,
     pub timeline: Vec<(&'static str, Duration)>,
     pub requests: Vec<RequestRecord>,
     /// Set when the check did not run; the reason.
@@ -289,7 +339,7 @@ impl Outcome {
         self
     }
 
-    pub fn fact(&mut self, name: &'static str, value: impl Into<String>) {
+    pub fn fact(&mut self, name: &'static str, value: impl Into<Fact>) {
         self.facts.push((name, value.into()));
     }
 

@@ -6,7 +6,7 @@ use super::live::{Gateway, fetch, ms};
 use crate::catalog::Code;
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Exchange, Http, Request};
-use crate::report::{Finding, Outcome};
+use crate::report::{Fact, Finding, Outcome};
 use crate::secret::ApiKey;
 use serde_json::{Value, json};
 
@@ -65,7 +65,7 @@ pub fn judge(x: &Exchange, out: &mut Outcome) {
         .header("x-litellm-response-cost")
         .and_then(|c| c.trim().parse::<f64>().ok())
     {
-        out.fact("cost", describe_cost(cost));
+        out.fact("cost", Fact::Usd(cost));
     }
     if !(200..300).contains(&x.status) {
         out.findings
@@ -117,28 +117,9 @@ pub fn judge(x: &Exchange, out: &mut Outcome) {
     });
 }
 
-/// `$0.0000 (4.95e-06 USD; counts toward the budget)`.
-pub fn describe_cost(cost: f64) -> String {
-    let rounded = format!("${cost:.4}");
-    if cost > 0.0 && rounded == "$0.0000" {
-        format!("{rounded} ({cost:e} USD: shows as $0.0000 but still counts toward the budget)")
-    } else {
-        rounded
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cost_is_shown_to_four_decimals_and_tiny_costs_explained() {
-        assert_eq!(describe_cost(0.0123456), "$0.0123");
-        assert_eq!(describe_cost(0.0), "$0.0000");
-        let tiny = describe_cost(4.95e-6);
-        assert!(tiny.starts_with("$0.0000 (4.95e-6 USD"), "{tiny}");
-        assert!(tiny.contains("still counts toward the budget"));
-    }
 
     #[test]
     fn the_probe_asks_for_one_token() {

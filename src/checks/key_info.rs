@@ -6,7 +6,7 @@ use super::live::{Gateway, fetch};
 use crate::catalog::{Code, Layer};
 use crate::classify::{self, ErrorInfo};
 use crate::net::{Http, Request};
-use crate::report::{Finding, Outcome};
+use crate::report::{Fact, Finding, Outcome};
 use crate::secret::ApiKey;
 use crate::time::{format_utc, parse_utc, relative};
 use serde_json::Value;
@@ -76,10 +76,7 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
 
     match text("expires").and_then(|e| parse_utc(&e)) {
         Some(at) => {
-            out.fact(
-                "expires",
-                format!("{} ({})", format_utc(at), relative(now, at)),
-            );
+            out.fact("expires", Fact::Expires { at: Some(at), now });
             if at <= now {
                 out.push(
                     Finding::new(Code::AuthExpiredKey, ids::KEY_INFO)
@@ -98,7 +95,7 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
                 );
             }
         }
-        None => out.fact("expires", "never"),
+        None => out.fact("expires", Fact::Expires { at: None, now }),
     }
 
     if info.get("blocked").and_then(Value::as_bool) == Some(true) {
@@ -110,70 +107,61 @@ pub fn read_info(info: &Value, now: i64, out: &mut Outcome) {
 
     let spend = number("spend").unwrap_or(0.0);
     let reset = text("budget_reset_at").and_then(|r| parse_utc(&r));
-    let reset_text = reset.map(|r| format!("resets {} ({})", format_utc(r), relative(now, r)));
-    match number("max_budget").filter(|b| *b > 0.0) {
-        Some(max) => {
-            let share = spend / max;
-            let mut fact = format!("${spend:.4} of ${max:.2} ({:.0}%)", share * 100.0);
-            if let Some(d) = text("budget_duration") {
-                fact.push_str(&format!(", window {d}"));
-            }
-            if let Some(r) = &reset_text {
-                fact.push_str(&format!(", {r}"));
-            }
-            out.fact("spend", fact);
-            let code = if share >= 1.0 {
-                Some(Code::BudgetExhausted)
-            } else if share >= BUDGET_WARNING {
-                Some(Code::BudgetLow)
-            } else {
-                None
-            };
-            if let Some(code) = code {
-                let mut f = Finding::new(code, ids::KEY_INFO)
-                    .detail(format!(
-                        "spent ${spend:.4} of ${max:.2} ({:.0}%)",
-                        share * 100.0
-                    ))
-                    .evidence("spend", spend)
-                    .evidence("max_budget", max);
-                if let Some(r) = reset {
-                    f = f.evidence("budget_reset_at", format_utc(r));
-                }
-                out.push(f);
-            }
-        }
-        None => out.fact("spend", format!("${spend:.4}, no budget limit")),
-    }
-
-    let limit = |k: &str| {
-        info.get(k)
-            .and_then(Value::as_u64)
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "none".into())
-    };
+    let max_budget = number("max_budget").filter(|b| *b > 0.0);
     out.fact(
-        "limits",
-        format!(
-            "rpm {}, tpm {}, parallel {}",
-            limit("rpm_limit"),
-            limit("tpm_limit"),
-            limit("max_parallel_requests")
-        ),
-    );
-    let models: Vec<&str> = info
-        .get("models")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    out.fact(
-        "allowlist",
-        if models.is_empty() {
-            "all models of the plan".to_owned()
-        } else {
-            models.join(", ")
+        "spend",
+        Fact::Spend {
+            spend,
+            max_budget,
+            window: text("budget_duration"),
+            resets: reset,
+            now,
         },
     );
+    if let Some(max) = max_budget {
+        let share = spend / max;
+        let code = if share >= 1.0 {
+            Some(Code::BudgetExhausted)
+        } else if share >= BUDGET_WARNING {
+            Some(Code::BudgetLow)
+        } else {
+            None
+        };
+        if let Some(code) = code {
+            let mut f = Finding::new(code, ids::KEY_INFO)
+                .detail(format!(
+                    "spent ${spend:.4} of ${max:.2} ({:.0}%)",
+                    share * 100.0
+                ))
+                .evidence("spend", spend)
+                .evidence("max_budget", max);
+            if let Some(r) = reset {
+                f = f.evidence("budget_reset_at", format_utc(r));
+            }
+            out.push(f);
+        }
+    }
+
+    let limit = |k: &str| info.get(k).and_then(Value::as_u64);
+    out.fact(
+        "limits",
+        Fact::Limits {
+            rpm: limit("rpm_limit"),
+            tpm: limit("tpm_limit"),
+            parallel: limit("max_parallel_requests"),
+        },
+    );
+    let models: Vec<String> = info
+        .get("models")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    out.fact("allowlist", Fact::Allowlist(models));
     if out.findings.is_empty() {
         out.note = Some("the key is active".to_owned());
     }
@@ -204,7 +192,10 @@ mod tests {
         assert!(out.findings.is_empty());
         let facts: Vec<_> = out.facts.iter().map(|(k, _)| *k).collect();
         assert_eq!(facts, ["alias", "expires", "spend", "limits", "allowlist"]);
-        assert_eq!(out.facts[3].1, "rpm 60, tpm none, parallel none");
+        assert_eq!(
+            crate::render::facts::words(&out.facts[3].1),
+            "rpm 60, tpm none, parallel none"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::catalog::{Code, DEFAULT_MODEL};
 use crate::checks::header::edit_distance;
 use crate::classify;
 use crate::net::{Http, Request};
-use crate::report::{Finding, Outcome};
+use crate::report::{Fact, Finding, Outcome};
 use crate::secret::ApiKey;
 
 /// The models check's outcome, and the ids it listed (for the doctor's cross-checks).
@@ -85,28 +85,12 @@ pub fn verdict(
     listed: &[String],
     model: &str,
     findings: &mut Vec<Finding>,
-) -> Vec<(&'static str, String)> {
-    let shown: Vec<String> = listed
-        .iter()
-        .take(30)
-        .map(|id| {
-            if id == model {
-                format!("{id} (target)")
-            } else {
-                id.clone()
-            }
-        })
-        .collect();
-    let mut ids_fact = shown.join(", ");
-    if listed.len() > 30 {
-        ids_fact.push_str(&format!(", … {} more", listed.len() - 30));
-    }
+) -> Vec<(&'static str, Fact)> {
     let facts = vec![(
         "ids",
-        if listed.is_empty() {
-            "(none)".to_owned()
-        } else {
-            ids_fact
+        Fact::Models {
+            ids: listed.to_vec(),
+            target: model.to_owned(),
         },
     )];
     if listed.iter().any(|id| id == model) {

@@ -2,11 +2,10 @@
 //! each timed and within the deadline. TLS is judged by the first HTTPS request.
 
 use super::ids;
-use super::live::ms;
 use crate::catalog::Code;
 use crate::net::Http;
 use crate::net::proxy::ProxyDecision;
-use crate::report::{Finding, Outcome};
+use crate::report::{Fact, Finding, Outcome};
 use std::time::Instant;
 use url::Url;
 
@@ -76,12 +75,11 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
     let shown: Vec<String> = addrs.iter().take(3).map(|a| a.ip().to_string()).collect();
     out.fact(
         "dns",
-        format!(
-            "{} → {} ({})",
-            host,
-            shown.join(", "),
-            ms(started.elapsed())
-        ),
+        Fact::Resolved {
+            host: host.clone(),
+            addresses: shown,
+            took: started.elapsed(),
+        },
     );
 
     let started = Instant::now();
@@ -90,7 +88,13 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
         let target = std::net::SocketAddr::new(addr.ip(), port);
         match tokio::time::timeout(http.timeout(), tokio::net::TcpStream::connect(target)).await {
             Ok(Ok(_stream)) => {
-                out.fact("connect", format!("{target} ({})", ms(started.elapsed())));
+                out.fact(
+                    "connect",
+                    Fact::Connected {
+                        address: target.to_string(),
+                        took: started.elapsed(),
+                    },
+                );
                 out.note = Some(format!("{what} {host}:{port} reachable"));
                 return out;
             }

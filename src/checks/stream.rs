@@ -295,7 +295,7 @@ fn describe_usage(usage: &Value) -> String {
         n("completion_tokens")
     );
     if let Some(cost) = usage.get("cost").and_then(Value::as_f64) {
-        s.push_str(&format!(", cost {}", super::chat::describe_cost(cost)));
+        s.push_str(&format!(", cost {}", crate::render::facts::usd(cost)));
     }
     s
 }
@@ -521,16 +521,16 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
     out.requests
         .push(record(url, &opened, &kept, o.bytes, o.ended_at, failure));
     out.facts
-        .insert(0, ("answer", format!("{status} {content_type}")));
+        .insert(0, ("answer", format!("{status} {content_type}").into()));
     if let Some(id) = call_id {
-        out.facts.insert(0, ("call id", id));
+        out.facts.insert(0, ("call id", id.into()));
     }
     if let Some(cost) = headers
         .iter()
         .find(|(n, _)| n == "x-litellm-response-cost")
         .and_then(|(_, v)| v.trim().parse::<f64>().ok())
     {
-        out.fact("cost", super::chat::describe_cost(cost));
+        out.fact("cost", crate::report::Fact::Usd(cost));
     }
     out.timeline = timeline(&o);
     out

@@ -123,7 +123,7 @@ fn checks(out: &mut String, checks: &[Check]) {
                 out,
                 "      {} {}",
                 format!("{name:<fact_width$}").dimmed(),
-                wrap(value, WIDTH, 7 + fact_width)
+                wrap(&super::facts::words(value), WIDTH, 7 + fact_width)
             );
         }
     }

@@ -4,7 +4,7 @@ use super::SCHEMA_VERSION;
 use crate::catalog::{Code, Layer, Severity};
 use crate::inputs::{Shadowed, Source, Sourced};
 use crate::redact::mask_url_credentials;
-use crate::report::{Evidence, Report, Status};
+use crate::report::{Evidence, Fact, Report, Status};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -71,7 +71,10 @@ struct CheckDoc<'a> {
     status: Status,
     duration_ms: f64,
     note: Option<&'a str>,
-    facts: Facts<'a>,
+    /// Each fact in words, as the human report shows it.
+    facts: FactWords<'a>,
+    /// Each fact as a value: numbers (USD, milliseconds), arrays, RFC 3339 times, `null`.
+    values: FactValues<'a>,
     timeline: Timeline<'a>,
     /// The check's requests on the wire, with `-v` only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,6 +104,34 @@ impl<K: AsRef<str>> Serialize for Facts<'_, K> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
             map.serialize_entry(k.as_ref(), v)?;
+        }
+        map.end()
+    }
+}
+
+/// Facts in words, by their names.
+struct FactWords<'a>(&'a [(&'static str, Fact)]);
+
+impl Serialize for FactWords<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, &super::facts::words(v))?;
+        }
+        map.end()
+    }
+}
+
+/// Facts as values, by their names in snake case.
+struct FactValues<'a>(&'a [(&'static str, Fact)]);
+
+impl Serialize for FactValues<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(&k.replace(' ', "_"), &super::facts::value(v))?;
         }
         map.end()
     }
@@ -200,7 +231,8 @@ pub fn report(report: &Report) -> String {
                 status: c.status,
                 duration_ms: millis(c.duration),
                 note: c.note.as_deref(),
-                facts: Facts(&c.facts),
+                facts: FactWords(&c.facts),
+                values: FactValues(&c.facts),
                 timeline: Timeline(&c.timeline),
                 trace: (report.detail.trace > 0).then(|| {
                     report

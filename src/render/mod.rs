@@ -1,6 +1,7 @@
 //! Renderers: each turns a finished report (or the catalog) into text. They only read.
 
 pub mod curl;
+pub mod facts;
 pub mod github;
 pub mod human;
 pub mod json;

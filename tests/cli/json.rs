@@ -94,6 +94,7 @@ struct Check {
     duration_ms: f64,
     note: Option<String>,
     facts: serde_json::Map<String, serde_json::Value>,
+    values: serde_json::Map<String, serde_json::Value>,
     timeline: serde_json::Map<String, serde_json::Value>,
     /// With `-v` only.
     trace: Option<Vec<Trace>>,
@@ -274,6 +275,59 @@ fn a_live_document_with_trace_and_curl_matches_the_schema() {
     let (_, doc) = parse(&["doctor"], &env);
     assert!(doc.checks.iter().all(|c| c.trace.is_none()));
     assert!(doc.requests.iter().all(|r| r.curl.is_none()));
+}
+
+/// Facts are values for machines: numbers for money and milliseconds, arrays for lists, RFC 3339
+/// times, `null` for "none"; the same facts in words stay in `facts`.
+#[test]
+fn facts_are_typed_values() {
+    let server = crate::support::Server::start(crate::support::healthy);
+    let base = server.base_url();
+    let env = [
+        ("TENSORLOOP_KEY", "sk-json-values-test-key-1111"),
+        ("TENSORLOOP_BASE_URL", base.as_str()),
+    ];
+    let (code, doc) = parse(&["doctor"], &env);
+    assert_eq!(code, 0);
+    let values = |id: &str| {
+        doc.checks
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no check {id}"))
+            .values
+            .clone()
+    };
+    let network = values("network");
+    assert_eq!(
+        network["dns"]["addresses"],
+        serde_json::json!(["127.0.0.1"])
+    );
+    assert!(network["dns"]["ms"].is_f64());
+    assert!(network["connect"]["ms"].is_f64());
+
+    let models = values("models");
+    assert_eq!(models["ids"]["ids"], serde_json::json!(["gpt-4o-mini"]));
+    assert_eq!(models["ids"]["target_listed"], true);
+
+    let key_info = values("key_info");
+    assert!(key_info["spend"]["spend_usd"].is_number(), "{key_info:#?}");
+    assert!(key_info["limits"].is_object(), "{key_info:#?}");
+    for limit in ["rpm", "tpm", "max_parallel_requests"] {
+        let v = &key_info["limits"][limit];
+        assert!(v.is_u64() || v.is_null(), "{limit}: {v}");
+    }
+    assert!(key_info["allowlist"].is_array(), "{key_info:#?}");
+    let expires = &key_info["expires"];
+    assert!(
+        expires.is_null() || expires.as_str().is_some_and(|t| t.ends_with('Z')),
+        "{expires}"
+    );
+
+    let chat = values("chat");
+    assert!(chat["cost"].is_f64(), "{chat:#?}");
+    // The words are still there for people.
+    let chat_words = &doc.checks.iter().find(|c| c.id == "chat").unwrap().facts;
+    assert!(chat_words["cost"].as_str().unwrap().starts_with('$'));
 }
 
 #[test]
