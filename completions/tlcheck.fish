@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlcheck_global_optspecs
-    string join \n format= color= strict o/output= no-input timeout= stream-timeout= v/verbose curl cacert= idle-timeout= base-url= model= key-file= key= h/help V/version
+    string join \n color= no-input v/verbose base-url= model= key-file= key= timeout= cacert= curl stream-timeout= idle-timeout= h/help V/version
 end
 
 function __fish_tlcheck_needs_command
@@ -24,28 +24,21 @@ function __fish_tlcheck_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
-json\t'One JSON document on stdout'
-markdown\t'A Markdown report to paste into a support ticket'
-junit\t'JUnit XML: one test case per check'
-github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -s h -l help -d 'Print help'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s V -l version -d 'Print version'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "doctor" -d 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "report" -d 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'
@@ -62,112 +55,107 @@ json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-spend -d 'Skip every billed request (the chat and stream probes)'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l strict -d 'Exit 3 when there are warnings but no failures'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
-json\t'One JSON document on stdout'
-markdown\t'A Markdown report to paste into a support ticket'
-junit\t'JUnit XML: one test case per check'
-github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-spend -d 'Skip every billed request (the chat and stream probes)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l format -d 'Output format' -r -f -a "markdown\t'A Markdown report to paste into a support ticket'
+json\t'One JSON document on stdout'
+junit\t'JUnit XML: one test case per check'
+github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-spend -d 'Skip every billed request (the chat and stream probes)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l status -d 'The HTTP status, when the input is a bare JSON body (otherwise read from `error.code`)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
@@ -175,89 +163,55 @@ json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l strict -d 'Exit 3 when there are warnings but no failures'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l strict -d 'Exit 3 when there are warnings but no failures'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l offline -d 'Apply the rules only; open no connection'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
-json\t'One JSON document on stdout'
-markdown\t'A Markdown report to paste into a support ticket'
-junit\t'JUnit XML: one test case per check'
-github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s o -l output -d 'Write the explanation to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l strict -d 'Exit 3 when there are warnings but no failures'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "doctor" -d 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "report" -d 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'

@@ -77,6 +77,37 @@ impl Layer {
         }
     }
 
+    /// What this layer's exit code means, as the exit-code table says it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Layer::Config => "configuration: key, header or base URL wrong",
+            Layer::Network => "network: DNS, connect, TLS, proxy, timeout, not the gateway",
+            Layer::Auth => "authentication refused",
+            Layer::Model => "model not available to this key",
+            Layer::Rate => "rate limited, retryable",
+            Layer::Budget => "budget exhausted, not retryable",
+            Layer::Stream => "stream did not complete",
+            Layer::Upstream => "gateway or upstream provider failed",
+            Layer::Advice => "explanations, never a failure",
+        }
+    }
+
+    /// The finding families that fail in this layer, as the exit-code table names them.
+    pub fn families(self) -> String {
+        let mut families: Vec<&str> = Vec::new();
+        for code in Code::ALL.iter().filter(|c| c.layer() == self) {
+            let family = code.as_str().split('.').next().unwrap_or("");
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+        families
+            .iter()
+            .map(|f| format!("{f}.*"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Layer::Config => "config",

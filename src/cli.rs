@@ -3,23 +3,50 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// The exit-code table, as `--help` and the man page print it.
-pub const EXIT_CODES: &str = "\
-Exit codes:
-   0  every check passed (warnings allowed)
-   1  tlcheck itself could not run the checks
-   2  usage error (bad flags or arguments)
-   3  only warnings, and --strict was given
-  10  configuration: key, header or base URL wrong (key.*, header.*, url.*)
-  11  network: DNS, connect, TLS, proxy, timeout, not the gateway (net.*)
-  12  authentication refused (auth.*)
-  13  model not available to this key (model.*)
-  14  rate limited, retryable (rate.*)
-  15  budget exhausted, not retryable (budget.*)
-  16  stream did not complete (stream.*)
-  17  gateway or upstream provider failed (upstream.*)
-When several layers fail, the code is the first failing layer in this order:
-config, network, auth, model, budget, rate, upstream, stream.";
+/// The exit-code table, as `--help`, the man page and README print it: built from the catalog's
+/// layers and the report's own codes, so it cannot drift from what tlcheck returns.
+pub fn exit_codes() -> String {
+    use crate::catalog::Layer;
+    use crate::report::exit;
+    let mut rows = vec![
+        (exit::OK, "every check passed (warnings allowed)".to_owned()),
+        (
+            exit::ERROR,
+            "tlcheck itself could not run the checks".to_owned(),
+        ),
+        (
+            exit::USAGE,
+            "usage error (bad flags or arguments)".to_owned(),
+        ),
+        (
+            exit::WARNINGS_STRICT,
+            "only warnings, and --strict was given".to_owned(),
+        ),
+    ];
+    for layer in Layer::PRECEDENCE {
+        if let Some(code) = layer.exit_code() {
+            rows.push((code, format!("{} ({})", layer.meaning(), layer.families())));
+        }
+    }
+    rows.sort_by_key(|(code, _)| *code);
+    let mut text = String::from("Exit codes:\n");
+    for (code, meaning) in rows {
+        text.push_str(&format!("  {code:>2}  {meaning}\n"));
+    }
+    let order: Vec<&str> = Layer::PRECEDENCE.iter().map(|l| l.as_str()).collect();
+    text.push_str(&format!(
+        "When several layers fail, the code is the first failing layer in this order:\n{}.",
+        order.join(", ")
+    ));
+    text
+}
+
+/// Default deadline for each network step, in seconds.
+pub const DEFAULT_TIMEOUT: f64 = 30.0;
+/// Default deadline for a whole streamed answer, in seconds.
+pub const DEFAULT_STREAM_TIMEOUT: f64 = 60.0;
+/// Default longest silence inside a stream, in seconds.
+pub const DEFAULT_IDLE_TIMEOUT: f64 = 20.0;
 
 /// The environment variables tlcheck reads.
 pub const ENVIRONMENT: &str = "\
@@ -51,11 +78,15 @@ Examples:
 #[command(
     name = "tlcheck",
     version,
-    after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{ENVIRONMENT}\n\nRun `tlcheck explain` for every finding code, its cause and its fix."),
+    after_help = format!("{EXAMPLES}\n\n{}\n\n{ENVIRONMENT}\n\nRun `tlcheck explain` for every finding code, its cause and its fix.", exit_codes()),
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+
+    /// The interactive mode's inputs (`tlcheck --model gpt-4o`, with no command).
+    #[command(flatten)]
+    pub live: LiveArgs,
 
     /// Without a command, on a terminal: asks what you are seeing and runs the matching checks.
     /// Off a terminal, in CI or with --no-input: prints this help and exits 2.
@@ -63,74 +94,133 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The flags every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
-    pub format: Format,
-
     /// When to use colour in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     pub color: ColorChoice,
-
-    /// Exit 3 when there are warnings but no failures
-    #[arg(long, global = true)]
-    pub strict: bool,
-
-    /// Write the report to FILE instead of stdout
-    #[arg(long, short = 'o', global = true, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 
     /// Never prompt (also implied when CI is set or stdin/stderr is not a terminal)
     #[arg(long, global = true)]
     pub no_input: bool,
 
-    /// Deadline for each network step, in seconds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0, value_parser = parse_seconds)]
-    pub timeout: f64,
-
-    /// Deadline for a whole streamed answer, in seconds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
-    pub stream_timeout: f64,
-
     /// Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+}
 
-    /// Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")
-    #[arg(long, global = true)]
-    pub curl: bool,
+/// Where a report goes and how it is judged.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 3 when there are warnings but no failures
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// A support report's output: Markdown unless a machine format is asked for.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ReportOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 3 when there are warnings but no failures
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How requests go over the network.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Network")]
+pub struct NetArgs {
+    /// Deadline for each network step, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT, value_parser = parse_seconds)]
+    pub timeout: f64,
 
     /// Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy's root
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
 
-    /// Longest silence allowed inside a stream, in seconds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 20.0, value_parser = parse_seconds)]
-    pub idle_timeout: f64,
+    /// Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")
+    #[arg(long)]
+    pub curl: bool,
+}
 
+/// How long a streamed answer may take.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Stream")]
+pub struct StreamArgs {
+    /// Deadline for a whole streamed answer, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_STREAM_TIMEOUT, value_parser = parse_seconds)]
+    pub stream_timeout: f64,
+
+    /// Longest silence allowed inside a stream, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_IDLE_TIMEOUT, value_parser = parse_seconds)]
+    pub idle_timeout: f64,
+}
+
+/// Everything a command that talks to the gateway takes.
+#[derive(Debug, Args)]
+pub struct LiveArgs {
     #[command(flatten)]
     pub inputs: InputFlags,
+    #[command(flatten)]
+    pub net: NetArgs,
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 /// Where the key, base URL and model come from (flags win over the environment and `.env`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Inputs")]
 pub struct InputFlags {
     /// Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
     /// Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
+    #[command(flatten)]
+    pub key: KeyFlags,
+}
+
+/// Where the key comes from, for a command that needs only the key.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Inputs")]
+pub struct KeyFlags {
     /// Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]
-    #[arg(long, global = true, value_name = "PATH", conflicts_with = "key")]
+    #[arg(long, value_name = "PATH", conflicts_with = "key")]
     pub key_file: Option<PathBuf>,
 
     /// The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file
-    #[arg(long, global = true, value_name = "KEY")]
+    #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
+}
+
+/// The base URL alone, for `url`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Inputs")]
+pub struct BaseUrlFlag {
+    /// Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,6 +236,10 @@ Examples:
         /// Skip every billed request (the chat and stream probes)
         #[arg(long)]
         no_spend: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        live: LiveArgs,
     },
 
     /// Run doctor and print a Markdown report to paste into a support ticket (the key never shown)
@@ -157,6 +251,10 @@ Examples:
         /// Skip every billed request (the chat and stream probes)
         #[arg(long)]
         no_spend: bool,
+        #[command(flatten)]
+        output: ReportOutputArgs,
+        #[command(flatten)]
+        live: LiveArgs,
     },
 
     /// List the models this key may use, the target marked, near misses named
@@ -164,14 +262,28 @@ Examples:
 Examples:
   tlcheck models
   tlcheck models --model GPT-4o-mini          # suggests the exact id")]
-    Models,
+    Models {
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        inputs: InputFlags,
+        #[command(flatten)]
+        net: NetArgs,
+    },
 
     /// Send one minimal chat completion (1 output token; billed) and classify the answer
     #[command(after_help = "\
 Examples:
   tlcheck chat
   tlcheck chat --model gpt-4o")]
-    Chat,
+    Chat {
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        inputs: InputFlags,
+        #[command(flatten)]
+        net: NetArgs,
+    },
 
     /// Send one small streamed completion (billed): does it reach `data: [DONE]`, and if not, why
     #[command(after_help = "\
@@ -182,7 +294,12 @@ Examples:
 Verdicts: [DONE] reached (pass); stream.error_event; stream.cut (the connection broke);
 stream.no_done (ended, stalled or ran past a deadline without [DONE]); stream.not_sse (a JSON error
 instead of a stream); stream.buffered (all events in one burst after a silence).")]
-    Stream,
+    Stream {
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        live: LiveArgs,
+    },
 
     /// Classify a pasted response: raw `curl -i`/`curl -v` output, a JSON body, or an SSE transcript (offline)
     #[command(after_help = "\
@@ -197,6 +314,9 @@ Examples:
         /// The HTTP status, when the input is a bare JSON body (otherwise read from `error.code`)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..600))]
         status: Option<u16>,
+
+        #[command(flatten)]
+        output: OutputArgs,
     },
 
     /// Lint an Authorization header (offline)
@@ -211,6 +331,11 @@ Examples:
         /// value; `-` reads it from stdin. Without it, the header built from the configured key.
         #[arg(allow_hyphen_values = true)]
         value: Option<String>,
+
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        key: KeyFlags,
     },
 
     /// Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"
@@ -228,6 +353,13 @@ Examples:
         /// Apply the rules only; open no connection
         #[arg(long)]
         offline: bool,
+
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        base_url: BaseUrlFlag,
+        #[command(flatten)]
+        net: NetArgs,
     },
 
     /// Explain finding codes: what causes each and how to fix it (offline)
@@ -239,6 +371,14 @@ Examples:
     Explain {
         /// A finding code (`auth.invalid_key`) or a family (`auth`). Without it, every code.
         code: Option<String>,
+
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+        format: ExplainFormat,
+
+        /// Write the explanation to FILE instead of stdout
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -261,6 +401,39 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
     Github,
+}
+
+/// The formats of a support report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A Markdown report to paste into a support ticket
+    Markdown,
+    /// One JSON document on stdout
+    Json,
+    /// JUnit XML: one test case per check
+    Junit,
+    /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
+    Github,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Junit => Format::Junit,
+            ReportFormat::Github => Format::Github,
+        }
+    }
+}
+
+/// The formats of the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Readable text
+    Human,
+    /// One JSON document on stdout
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

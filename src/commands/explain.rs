@@ -3,13 +3,17 @@
 use super::Context;
 use crate::catalog::Code;
 use crate::checks::header::edit_distance;
-use crate::cli::Format;
+use crate::cli::ExplainFormat;
 use crate::output::Output;
 use crate::redact::Redactor;
 use crate::render;
 use crate::report::exit;
 
-pub(super) fn run(ctx: &Context, asked: Option<String>) -> anyhow::Result<u8> {
+pub(super) fn run(
+    ctx: &Context,
+    asked: Option<String>,
+    format: ExplainFormat,
+) -> anyhow::Result<u8> {
     let out = Output::new(Redactor::new());
     let codes: Vec<Code> = match asked.as_deref().map(|a| a.trim().to_ascii_lowercase()) {
         None => Code::ALL.to_vec(),
@@ -21,20 +25,17 @@ pub(super) fn run(ctx: &Context, asked: Option<String>) -> anyhow::Result<u8> {
             }
         },
     };
-    let text = match (ctx.format, codes.as_slice()) {
-        (Format::Markdown | Format::Junit | Format::Github, _) => {
-            return Err(crate::UsageError(
-                "explain prints --format human or --format json".to_owned(),
-            )
-            .into());
-        }
-        (Format::Json, _) => render::json::catalog(&codes),
-        (Format::Human, [one]) if asked.as_deref().is_some_and(|a| a.contains('.')) => {
+    let text = match (format, codes.as_slice()) {
+        (ExplainFormat::Json, _) => render::json::catalog(&codes),
+        (ExplainFormat::Human, [one]) if asked.as_deref().is_some_and(|a| a.contains('.')) => {
             render::human::entry(one.entry())
         }
-        (Format::Human, _) => render::human::catalog(&codes),
+        (ExplainFormat::Human, _) => render::human::catalog(&codes),
     };
-    out.stdout(&text)?;
+    match &ctx.output {
+        Some(path) => out.file(path, &text)?,
+        None => out.stdout(&text)?,
+    }
     Ok(exit::OK)
 }
 

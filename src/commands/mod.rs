@@ -7,7 +7,7 @@ mod interactive;
 mod live;
 mod url;
 
-use crate::cli::{Cli, Command, Format, GlobalArgs};
+use crate::cli::{self, Cli, Command, Format, GlobalArgs};
 use crate::inputs::{self, DotEnv, InputArgs, Target};
 use crate::output::{self, Output};
 use crate::redact::Redactor;
@@ -33,34 +33,71 @@ pub(crate) struct Context {
     pub curl: bool,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
+    /// The colour choice (`--color`): a report written to a file is coloured only when asked.
+    pub color: cli::ColorChoice,
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
     /// `--no-input`.
     pub can_prompt: bool,
 }
 
 impl Context {
-    fn new(global: GlobalArgs) -> Self {
-        let f = global.inputs;
+    /// The context of a command that takes only the global flags; the `with_*` methods add the
+    /// groups of flags a command has.
+    fn new(global: &GlobalArgs) -> Self {
         Context {
-            format: global.format,
-            strict: global.strict,
-            timeout: global.timeout,
-            stream_timeout: global.stream_timeout,
-            idle_timeout: global.idle_timeout,
-            inputs: InputArgs {
-                key: f.key,
-                key_file: f.key_file,
-                base_url: f.base_url,
-                model: f.model,
-            },
-            output: global.output,
-            cacert: global.cacert,
+            format: Format::Human,
+            strict: false,
+            timeout: cli::DEFAULT_TIMEOUT,
+            stream_timeout: cli::DEFAULT_STREAM_TIMEOUT,
+            idle_timeout: cli::DEFAULT_IDLE_TIMEOUT,
+            inputs: InputArgs::default(),
+            output: None,
+            cacert: None,
             verbose: global.verbose,
-            curl: global.curl,
+            curl: false,
+            color: global.color,
             can_prompt: !global.no_input
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()
                 && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn with_output(self, o: cli::OutputArgs) -> Self {
+        Context {
+            format: o.format,
+            output: o.output,
+            strict: o.strict,
+            ..self
+        }
+    }
+
+    fn with_key(mut self, k: cli::KeyFlags) -> Self {
+        self.inputs.key = k.key;
+        self.inputs.key_file = k.key_file;
+        self
+    }
+
+    fn with_inputs(mut self, i: cli::InputFlags) -> Self {
+        self.inputs.base_url = i.base_url;
+        self.inputs.model = i.model;
+        self.with_key(i.key)
+    }
+
+    fn with_net(self, n: cli::NetArgs) -> Self {
+        Context {
+            timeout: n.timeout,
+            cacert: n.cacert,
+            curl: n.curl,
+            ..self
+        }
+    }
+
+    fn with_live(self, l: cli::LiveArgs) -> Self {
+        Context {
+            stream_timeout: l.stream.stream_timeout,
+            idle_timeout: l.stream.idle_timeout,
+            ..self.with_inputs(l.inputs).with_net(l.net)
         }
     }
 
@@ -79,6 +116,10 @@ impl Context {
         // One cause, one finding, before any renderer reads the report.
         crate::correlate::correlate(&mut report);
         let report = &report;
+        // The colour decided at start-up is for stdout; a file is a sink of its own.
+        if self.output.is_some() && self.color != cli::ColorChoice::Always {
+            colored::control::set_override(false);
+        }
         let text = match self.format {
             Format::Human => render::human::report(report),
             Format::Json => render::json::report(report),
@@ -119,7 +160,7 @@ pub(crate) const DOCTOR: [&str; 5] = [
 /// Run the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
-    let ctx = Context::new(cli.global);
+    let ctx = Context::new(&cli.global);
     use crate::checks::ids::{CHAT, MODELS, STREAM};
     let plan = |checks, no_spend| live::Plan {
         key: true,
@@ -127,27 +168,73 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         no_spend,
     };
     let Some(command) = cli.command else {
-        return interactive::run(&ctx);
+        return interactive::run(&ctx.with_live(cli.live));
     };
     match command {
-        Command::Doctor { no_spend } => live::run(&ctx, "doctor", plan(&DOCTOR, no_spend), None),
-        Command::Report { no_spend } => {
-            // A report is doctor in Markdown, unless another machine format was asked for.
+        Command::Doctor {
+            no_spend,
+            output,
+            live,
+        } => {
+            let ctx = ctx.with_output(output).with_live(live);
+            live::run(&ctx, "doctor", plan(&DOCTOR, no_spend), None)
+        }
+        Command::Report {
+            no_spend,
+            output,
+            live,
+        } => {
             let ctx = Context {
-                format: match ctx.format {
-                    Format::Human => Format::Markdown,
-                    other => other,
-                },
-                ..ctx
+                format: output.format.into(),
+                output: output.output,
+                strict: output.strict,
+                ..ctx.with_live(live)
             };
             live::run(&ctx, "report", plan(&DOCTOR, no_spend), None)
         }
-        Command::Models => live::run(&ctx, "models", plan(&[MODELS], false), None),
-        Command::Chat => live::run(&ctx, "chat", plan(&[CHAT], false), None),
-        Command::Stream => live::run(&ctx, "stream", plan(&[STREAM], false), None),
-        Command::Classify { file, status } => classify::run(&ctx, file, status),
-        Command::Header { value } => header::run(&ctx, value),
-        Command::Url { url, offline } => url::run(&ctx, url, offline),
-        Command::Explain { code } => explain::run(&ctx, code),
+        Command::Models {
+            output,
+            inputs,
+            net,
+        } => {
+            let ctx = ctx.with_output(output).with_inputs(inputs).with_net(net);
+            live::run(&ctx, "models", plan(&[MODELS], false), None)
+        }
+        Command::Chat {
+            output,
+            inputs,
+            net,
+        } => {
+            let ctx = ctx.with_output(output).with_inputs(inputs).with_net(net);
+            live::run(&ctx, "chat", plan(&[CHAT], false), None)
+        }
+        Command::Stream { output, live } => {
+            let ctx = ctx.with_output(output).with_live(live);
+            live::run(&ctx, "stream", plan(&[STREAM], false), None)
+        }
+        Command::Classify {
+            file,
+            status,
+            output,
+        } => classify::run(&ctx.with_output(output), file, status),
+        Command::Header { value, output, key } => {
+            header::run(&ctx.with_output(output).with_key(key), value)
+        }
+        Command::Url {
+            url,
+            offline,
+            output,
+            base_url,
+            net,
+        } => {
+            let mut ctx = ctx.with_output(output).with_net(net);
+            ctx.inputs.base_url = base_url.base_url;
+            url::run(&ctx, url, offline)
+        }
+        Command::Explain {
+            code,
+            format,
+            output,
+        } => explain::run(&Context { output, ..ctx }, code, format),
     }
 }

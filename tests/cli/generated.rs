@@ -199,3 +199,46 @@ fn regenerate() {
         std::fs::write(path, text).unwrap();
     }
 }
+
+/// README's exit-code table says what `--help` and the man page say, which the catalog's layers
+/// generate: one definition.
+#[test]
+fn readme_exit_codes_match_the_generated_table() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("## Exit codes")
+        .nth(1)
+        .expect("an exit-code section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let in_readme: Vec<(String, String)> = section
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            let code: u8 = cells.first()?.parse().ok()?;
+            Some((code.to_string(), cells.get(1)?.replace('`', "")))
+        })
+        .collect();
+    let generated: Vec<(String, String)> = tlcheck::cli::exit_codes()
+        .lines()
+        .filter_map(|l| {
+            let (code, meaning) = l.trim().split_once("  ")?;
+            code.parse::<u8>().ok()?;
+            Some((code.to_owned(), meaning.trim().to_owned()))
+        })
+        .collect();
+    assert_eq!(
+        in_readme.len(),
+        generated.len(),
+        "{in_readme:#?}\n{generated:#?}"
+    );
+    for ((code, readme), (gen_code, generated)) in in_readme.iter().zip(&generated) {
+        assert_eq!(code, gen_code);
+        assert!(
+            readme.starts_with(generated.as_str()),
+            "exit {code}: README says {readme:?}, tlcheck says {generated:?}"
+        );
+    }
+}

@@ -19,7 +19,7 @@ fn lowercase_scheme_is_a_warning_and_strict_makes_it_exit_3() {
     let t = transcript(tlcheck(dir.path()).args(["header", &value]));
     assert!(!t.contains(KEY));
     assert_snapshot!(t);
-    let (code, _, _) = outcome(tlcheck(dir.path()).args(["--strict", "header", &value]));
+    let (code, _, _) = outcome(tlcheck(dir.path()).args(["header", "--strict", &value]));
     assert_eq!(code, 3);
 }
 

@@ -105,14 +105,80 @@ fn key_and_key_file_together_is_a_usage_error() {
 
 #[test]
 fn model_flag_beats_environment() {
-    // The model has no rule of its own yet; provenance still shows in JSON for commands that use it.
+    let server = crate::support::Server::start(crate::support::healthy);
     let dir = tempdir();
-    let (code, _, _) = outcome(
+    let (_, stdout, _) = outcome(
         tlcheck(dir.path())
-            .args(["url", "--offline", "--model", "gpt-4o"])
+            .args(["models", "--format", "json", "--model", "gpt-4o"])
+            .env("TENSORLOOP_KEY", KEY_A)
+            .env("TENSORLOOP_BASE_URL", server.base_url())
             .env("TENSORLOOP_MODEL", "x"),
     );
-    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["target"]["model"]["value"], "gpt-4o");
+    assert_eq!(doc["target"]["model"]["source"]["kind"], "flag");
+    assert_eq!(
+        doc["target"]["model"]["shadowed"][0]["name"],
+        "TENSORLOOP_MODEL"
+    );
+}
+
+/// Each command takes the flags that mean something to it: an offline command given a network
+/// or input flag it cannot use is a usage error, not a flag silently ignored.
+#[test]
+fn flags_belong_to_the_commands_that_use_them() {
+    let dir = tempdir();
+    for args in [
+        &["classify", "--timeout", "5"][..],
+        &["explain", "rate", "--timeout", "5"],
+        &["explain", "rate", "--curl"],
+        &["explain", "rate", "--key", "sk-x"],
+        &["explain", "--format", "markdown"],
+        &["header", "--base-url", "http://127.0.0.1:1/v1"],
+        &["header", "--cacert", "ca.pem"],
+        &["url", "--offline", "--model", "gpt-4o"],
+        &["models", "--idle-timeout", "5"],
+        &["report", "--format", "human"],
+    ] {
+        let (code, stdout, stderr) = outcome(tlcheck(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains("error:"), "{args:?}: {stderr}");
+    }
+    // The global ones work everywhere.
+    for args in [
+        &["explain", "rate", "--color", "never", "--no-input"][..],
+        &["classify", "-v", "--status", "429", "-"],
+    ] {
+        let (code, _, stderr) = outcome(tlcheck(dir.path()).args(args).write_stdin("{}"));
+        assert_ne!(code, 2, "{args:?}: {stderr}");
+    }
+}
+
+/// Help lists only what a command takes.
+#[test]
+fn offline_help_lists_no_network_flags() {
+    let dir = tempdir();
+    for command in ["classify", "header", "explain"] {
+        let (code, stdout, _) = outcome(tlcheck(dir.path()).args([command, "--help"]));
+        assert_eq!(code, 0);
+        for flag in [
+            "--timeout",
+            "--cacert",
+            "--curl",
+            "--stream-timeout",
+            "--model",
+        ] {
+            assert!(
+                !stdout.contains(flag),
+                "{command} --help lists {flag}:\n{stdout}"
+            );
+        }
+    }
+    let (_, stdout, _) = outcome(tlcheck(dir.path()).args(["explain", "-h"]));
+    assert!(
+        stdout.contains("[possible values: human, json]"),
+        "{stdout}"
+    );
 }
 
 /// Fix texts speak of the key's own source.

@@ -183,3 +183,32 @@ fn no_format_shows_the_key_even_when_the_server_echoes_it() {
         }
     }
 }
+
+/// A file is a sink of its own: a human report written with `-o` has no colour codes even when
+/// stdout would be coloured, unless `--color always` asks for them.
+#[test]
+fn a_report_written_to_a_file_has_no_colour_unless_asked() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let file = dir.path().join("out.txt");
+    let run = |extra: &[&str]| {
+        let (code, _, stderr) = outcome(
+            tlcheck(dir.path())
+                .args(["doctor", "--no-spend", "-o"])
+                .arg(&file)
+                .args(extra)
+                .env("CLICOLOR_FORCE", "1")
+                .env("TENSORLOOP_KEY", KEY)
+                .env("TENSORLOOP_BASE_URL", server.base_url()),
+        );
+        assert_eq!(code, 0, "{stderr}");
+        std::fs::read_to_string(&file).unwrap()
+    };
+    let plain = run(&[]);
+    assert!(
+        plain.contains("Checks") && !plain.contains('\u{1b}'),
+        "{plain}"
+    );
+    let coloured = run(&["--color", "always"]);
+    assert!(coloured.contains('\u{1b}'), "{coloured}");
+}
