@@ -18,6 +18,9 @@ use clap::CommandFactory;
 pub(crate) enum Action {
     /// These HTTP checks, after the key, URL and network checks.
     Checks(&'static [&'static str]),
+    /// These HTTP checks, for a model the user names first (picked from the key's list when the
+    /// key works).
+    ModelChecks(&'static [&'static str]),
     /// The base-URL rules, the network and the gateway's health; no key.
     BaseUrl,
     /// Print these explanations.
@@ -32,7 +35,7 @@ pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
     ),
     (
         "403 on a model that worked yesterday (sends one tiny billed request)",
-        Action::Checks(&[MODELS, KEY_INFO, CHAT]),
+        Action::ModelChecks(&[MODELS, KEY_INFO, CHAT]),
     ),
     (
         "429 Too Many Requests (sends one tiny billed request)",
@@ -52,7 +55,7 @@ pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
     ),
     (
         "The OpenAI SDK can't find the model",
-        Action::Checks(&[MODELS]),
+        Action::ModelChecks(&[MODELS]),
     ),
     ("Base URL mistakes", Action::BaseUrl),
     (
@@ -65,7 +68,7 @@ pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
     ),
 ];
 
-pub(super) fn run(ctx: &Context) -> anyhow::Result<u8> {
+pub(super) fn run(mut ctx: Context) -> anyhow::Result<u8> {
     if !ctx.can_prompt {
         let help = Cli::command().render_help();
         let help = if console::colors_enabled_stderr() {
@@ -85,8 +88,20 @@ pub(super) fn run(ctx: &Context) -> anyhow::Result<u8> {
     let Some(index) = choice else {
         return Ok(exit::OK);
     };
+    let checks = match SYMPTOMS[index].1 {
+        Action::ModelChecks(checks) => {
+            ctx.inputs.model = ask_for_the_model(&ctx)?;
+            Some(checks)
+        }
+        Action::Checks(checks) => Some(checks),
+        _ => None,
+    };
+    if let Some(checks) = checks {
+        Output::new(Redactor::new()).stderr(&announce(checks))?;
+    }
+    let ctx = &ctx;
     match SYMPTOMS[index].1 {
-        Action::Checks(checks) => live::run(
+        Action::Checks(checks) | Action::ModelChecks(checks) => live::run(
             ctx,
             "interactive",
             Plan {
@@ -115,4 +130,61 @@ pub(super) fn run(ctx: &Context) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+/// Ask which model the user's code asks for: from the key's own list when the key works (with a
+/// way to type another), else typed, the configured model as the default.
+fn ask_for_the_model(ctx: &Context) -> anyhow::Result<Option<String>> {
+    let configured = ctx
+        .resolve_target()
+        .ok()
+        .and_then(|t| t.model)
+        .map(|m| m.value)
+        .unwrap_or_else(|| crate::catalog::DEFAULT_MODEL.to_owned());
+    let term = console::Term::stderr();
+    let theme = dialoguer::theme::ColorfulTheme::default();
+    if let Some(listed) = live::listed_models(ctx) {
+        const ANOTHER: &str = "Another model (type its id)";
+        let mut items = listed.clone();
+        items.push(ANOTHER.to_owned());
+        let default = listed.iter().position(|id| *id == configured).unwrap_or(0);
+        let Some(i) = dialoguer::Select::with_theme(&theme)
+            .with_prompt("Which model does your code ask for? (the models this key lists)")
+            .items(&items)
+            .default(default)
+            .interact_on_opt(&term)?
+        else {
+            return Ok(None);
+        };
+        if i < listed.len() {
+            return Ok(Some(listed[i].clone()));
+        }
+    }
+    let typed: String = dialoguer::Input::with_theme(&theme)
+        .with_prompt("Which model does your code ask for?")
+        .default(configured)
+        .interact_text_on(&term)?;
+    Ok(Some(typed.trim().to_owned()).filter(|m| !m.is_empty()))
+}
+
+/// What a choice will send, before it is sent: the free checks, and the billed ones named.
+fn announce(checks: &[&str]) -> String {
+    let (billed, free): (Vec<&str>, Vec<&str>) = checks.iter().partition(|id| live::is_billed(id));
+    let mut text = String::new();
+    if !free.is_empty() {
+        text.push_str(&format!("Runs {} (free)", free.join(", ")));
+    }
+    if !billed.is_empty() {
+        if !text.is_empty() {
+            text.push_str(", then ");
+        } else {
+            text.push_str("Runs ");
+        }
+        text.push_str(&format!(
+            "{} (billed: the smallest request that proves the point)",
+            billed.join(" and ")
+        ));
+    }
+    text.push_str(".\n");
+    text
 }

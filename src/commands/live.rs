@@ -37,6 +37,11 @@ const HTTP_CHECKS: [(&str, &str); 5] = [
     (ids::STREAM, "Streamed completion (billed)"),
 ];
 
+/// Whether a check sends a billed request (`--no-spend` skips it).
+pub(crate) fn is_billed(id: &str) -> bool {
+    [ids::CHAT, ids::STREAM].contains(&id)
+}
+
 /// A check's place in the report: id, title, and how long it took.
 struct Ran {
     id: &'static str,
@@ -154,13 +159,8 @@ pub(crate) fn run(
         ),
         Some(k) => (Some(k.value.clone()), String::new()),
     };
-    let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
     report.proxies = proxy::variables(&crate::inputs::process_env);
-    let extra_roots = match &ctx.cacert {
-        Some(path) => crate::net::read_ca_file(path)?,
-        None => Vec::new(),
-    };
-    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy, extra_roots)?;
+    let (proxy, http) = client(ctx, &gateway)?;
     let model = report
         .target
         .model
@@ -202,6 +202,37 @@ pub(crate) fn run(
         report.record(r.id, r.title, r.duration, r.outcome);
     }
     ctx.finish(report, redactor)
+}
+
+/// The HTTP client for a gateway: its proxy decision, the extra CA certificates, the deadline.
+fn client(ctx: &Context, gateway: &Gateway) -> anyhow::Result<(proxy::ProxyDecision, Http)> {
+    let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
+    let extra_roots = match &ctx.cacert {
+        Some(path) => crate::net::read_ca_file(path)?,
+        None => Vec::new(),
+    };
+    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy, extra_roots)?;
+    Ok((proxy, http))
+}
+
+/// The model ids the configured key lists (`GET /v1/models`, free), for a prompt to pick from;
+/// `None` when there is no usable key or base URL, or the gateway does not list them.
+pub(crate) fn listed_models(ctx: &Context) -> Option<Vec<String>> {
+    let target = ctx.resolve_target().ok()?;
+    let key = target.key?.value;
+    let verdict = url::check(&target.base_url?.value);
+    let (base, _) = effective_base(&verdict).ok()?;
+    let gateway = Gateway::new(&base);
+    if !gateway.may_receive_key() {
+        return None;
+    }
+    let (_, http) = client(ctx, &gateway).ok()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    let listed = runtime.block_on(models::check(&http, &gateway, &key, DEFAULT_MODEL));
+    listed.ids.filter(|ids| !ids.is_empty())
 }
 
 /// Ask for the key at a hidden prompt (only where someone can answer); empty means none.
@@ -357,6 +388,12 @@ async fn run_one(
             None,
         );
     };
+    if plan.no_spend && is_billed(id) {
+        return (
+            Outcome::skip("not run: --no-spend skips billed requests"),
+            None,
+        );
+    }
     match id {
         ids::MODELS => {
             let listed = models::check(&s.http, &s.gateway, key, &s.model).await;
@@ -366,15 +403,7 @@ async fn run_one(
             key_info::check(&s.http, &s.gateway, key, crate::time::now_unix()).await,
             None,
         ),
-        ids::CHAT if plan.no_spend => (
-            Outcome::skip("not run: --no-spend skips billed requests"),
-            None,
-        ),
         ids::CHAT => (chat::check(&s.http, &s.gateway, key, &s.model).await, None),
-        ids::STREAM if plan.no_spend => (
-            Outcome::skip("not run: --no-spend skips billed requests"),
-            None,
-        ),
         ids::STREAM => (
             stream::check(&s.http, &s.gateway, key, &s.model, s.stream_limits).await,
             None,

@@ -168,7 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         no_spend,
     };
     let Some(command) = cli.command else {
-        return interactive::run(&ctx.with_live(cli.live));
+        return interactive::run(ctx.with_live(cli.live));
     };
     match command {
         Command::Doctor {

@@ -60,12 +60,57 @@ fn a_chosen_symptom_runs_just_its_checks() {
     );
     // "The OpenAI SDK can't find the model" is the sixth symptom.
     choose(&mut p, DOWN, 5);
+    // It asks which model, from the key's own list (the configured model first).
+    p.exp_string("Which model does your code ask for?").unwrap();
+    p.exp_string("Another model").unwrap();
+    press(&mut p, "\r");
+    p.exp_string("Runs models (free).").unwrap();
     p.exp_string("Models for this key").unwrap();
     let rest = p.exp_eof().unwrap();
     assert!(rest.contains("no problems found"), "{rest}");
     assert!(!rest.contains(KEY));
     let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
-    assert_eq!(paths, ["/v1/models"], "only the models check ran");
+    assert_eq!(
+        paths,
+        ["/v1/models", "/v1/models"],
+        "the list to pick from, then only the models check"
+    );
+}
+
+#[cfg(unix)]
+fn press(p: &mut rexpect::session::PtySession, keys: &str) {
+    std::thread::sleep(Duration::from_millis(50));
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+/// The model the customer's code asks for need not be listed: it can be typed, and it is the one
+/// checked (here a free key: only `gpt-4o-mini` is allowed).
+#[cfg(unix)]
+#[test]
+fn a_model_can_be_typed_and_is_the_one_checked() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let mut p = spawn_on_pty(
+        dir.path(),
+        &[
+            ("TENSORLOOP_KEY", KEY.to_owned()),
+            ("TENSORLOOP_BASE_URL", server.base_url()),
+        ],
+    );
+    choose(&mut p, DOWN, 5);
+    p.exp_string("Another model").unwrap();
+    press(&mut p, DOWN);
+    press(&mut p, "\r");
+    p.exp_string("Which model does your code ask for?").unwrap();
+    // Clear the default and type the id.
+    for _ in 0.."gpt-4o-mini".len() {
+        press(&mut p, "\x7f");
+    }
+    press(&mut p, "gpt-4o\r");
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("model.free_plan"), "{rest}");
+    assert!(rest.contains("exit 13"), "{rest}");
 }
 
 #[cfg(unix)]
@@ -192,4 +237,24 @@ fn no_input_on_a_terminal_never_prompts() {
     let all = p.exp_eof().unwrap();
     assert!(all.contains("key.missing"), "{all}");
     assert!(!all.contains("No key found"), "{all}");
+}
+
+/// Before anything is sent, the choice says what it runs and which requests are billed.
+#[cfg(unix)]
+#[test]
+fn a_choice_names_its_billed_requests_before_sending_them() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let mut p = spawn_on_pty(
+        dir.path(),
+        &[
+            ("TENSORLOOP_KEY", KEY.to_owned()),
+            ("TENSORLOOP_BASE_URL", server.base_url()),
+        ],
+    );
+    // "429 Too Many Requests" is the third symptom.
+    choose(&mut p, DOWN, 2);
+    p.exp_string("Runs key_info (free), then chat (billed")
+        .unwrap();
+    p.exp_eof().unwrap();
 }
