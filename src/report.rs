@@ -387,17 +387,6 @@ impl Report {
         }
     }
 
-    /// Let fix texts name this host: a gateway of the user's own (not a TensorLoop host, whose
-    /// advice is TensorLoop's).
-    pub fn advise_host(&mut self, verdict: &crate::checks::url::UrlVerdict) {
-        use crate::checks::url::HostKind;
-        if matches!(verdict.host, HostKind::Other | HostKind::Loopback)
-            && let Some(host) = verdict.parsed.as_ref().and_then(|u| u.host_str())
-        {
-            self.advice.host = host.to_owned();
-        }
-    }
-
     /// The first HTTP status and `error.type` a check met, and its gateway call id.
     pub fn http_summary(&self, check: &str) -> (Option<u16>, Option<String>, Option<&str>) {
         let request = self.requests.iter().rfind(|r| r.check == check);
@@ -498,7 +487,7 @@ impl Report {
 }
 
 /// Advice for a target: the key's own variable when it came from one; the host is set once the
-/// base-URL rules have read it ([`Report::advise_host`]).
+/// base-URL rules have read it (`UrlVerdict::own_host`).
 fn advice_for(target: &Target) -> crate::catalog::Advice {
     let mut advice = crate::catalog::Advice::default();
     if let Some(k) = &target.key

@@ -44,6 +44,16 @@ pub enum HostKind {
     Unparsed,
 }
 
+impl UrlVerdict {
+    /// The host fix texts should name: a gateway of the user's own, not a TensorLoop host (whose
+    /// advice is TensorLoop's own).
+    pub fn own_host(&self) -> Option<String> {
+        matches!(self.host, HostKind::Other | HostKind::Loopback)
+            .then(|| self.parsed.as_ref()?.host_str().map(str::to_owned))
+            .flatten()
+    }
+}
+
 /// Where the base URL came from: `url.conflict` when the winner shadows another base URL or an
 /// empty variable. A URL given as the command's argument stands alone.
 pub fn provenance(target: &crate::inputs::Target) -> Option<Finding> {

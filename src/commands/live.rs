@@ -123,7 +123,9 @@ pub(crate) fn run(
         .unwrap_or_default();
     let started = Instant::now();
     let verdict = url::check(&raw_url);
-    report.advise_host(&verdict);
+    if let Some(host) = verdict.own_host() {
+        report.advice.host = host;
+    }
     let base = effective_base(&verdict);
     let mut url_outcome = Outcome::findings(verdict.findings.clone());
     url_outcome.findings.extend(url::provenance(&report.target));

@@ -41,7 +41,9 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
     let started = Instant::now();
     let verdict = url::check(&base_url.value);
     let note = live::url_note(&verdict);
-    report.advise_host(&verdict);
+    if let Some(host) = verdict.own_host() {
+        report.advice.host = host;
+    }
     let mut outcome = Outcome::findings(verdict.findings);
     outcome.findings.extend(url::provenance(&report.target));
     outcome.note = note;
