@@ -7,6 +7,7 @@ pub mod classify;
 pub mod cli;
 mod commands;
 pub mod correlate;
+pub mod exchange;
 pub mod inputs;
 pub mod net;
 pub mod output;

@@ -88,6 +88,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// A duration in milliseconds, as reports show it: `0.4 ms`, `12 ms`.
+pub fn ms(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
 /// "in 3 days", "2 hours ago": a rough human distance between two instants.
 pub fn relative(from: i64, to: i64) -> String {
     let delta = to - from;

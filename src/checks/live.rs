@@ -137,15 +137,7 @@ pub async fn fetch(
     }
 }
 
-/// Milliseconds, for facts.
-pub fn ms(d: std::time::Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.0} ms")
-    }
-}
+pub use crate::time::ms;
 
 #[cfg(test)]
 mod tests {

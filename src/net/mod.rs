@@ -62,8 +62,8 @@ impl Exchange {
         serde_json::from_slice(&self.body).ok()
     }
 
-    pub fn response(&self) -> crate::classify::Response<'_> {
-        crate::classify::Response {
+    pub fn response(&self) -> crate::exchange::Response<'_> {
+        crate::exchange::Response {
             status: self.status,
             headers: &self.headers,
             body: &self.body,

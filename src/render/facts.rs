@@ -1,8 +1,8 @@
 //! Facts in words and as values: the one place a check's typed facts become the text a person
 //! reads and the numbers, lists and times a machine reads in JSON.
 
-use crate::checks::live::ms;
 use crate::report::Fact;
+use crate::time::ms;
 use crate::time::{format_utc, relative};
 use serde_json::{Value, json};
 use std::time::Duration;

@@ -159,8 +159,8 @@ fn timeline(out: &mut String, phases: &[(&'static str, std::time::Duration)]) {
             "      {} {} {:>9} {}",
             format!("{name:<width$}").dimmed(),
             bar.cyan(),
-            crate::checks::live::ms(*at),
-            format!("+{}", crate::checks::live::ms(step)).dimmed()
+            crate::time::ms(*at),
+            format!("+{}", crate::time::ms(step)).dimmed()
         );
     }
 }

@@ -88,7 +88,7 @@ fn source(v: &Sourced<impl Sized>) -> String {
 }
 
 fn millis(d: std::time::Duration) -> String {
-    crate::checks::live::ms(d)
+    crate::time::ms(d)
 }
 
 /// Render a report as Markdown.

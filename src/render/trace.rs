@@ -2,9 +2,9 @@
 //! each phase took — as text for stderr and as data for `checks[].trace` in JSON. Secrets in
 //! headers are masked here; the key itself never reached the record (only its fingerprint).
 
-use crate::checks::live::ms;
 use crate::redact::mask_url_credentials;
 use crate::report::{Report, RequestRecord, TRACE_BODY_CAP};
+use crate::time::ms;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::time::Duration;
