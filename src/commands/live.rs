@@ -61,12 +61,25 @@ struct Shared {
     stream_limits: stream::Limits,
 }
 
+/// Run a plan and render its report: the whole of `doctor`, `models`, `chat`, `stream` and `url`.
 pub(crate) fn run(
     ctx: &Context,
     command: &'static str,
     plan: Plan,
     url_arg: Option<Sourced<String>>,
 ) -> anyhow::Result<u8> {
+    let (report, redactor) = collect(ctx, command, plan, url_arg)?;
+    ctx.finish(report, redactor)
+}
+
+/// Run a plan: offline checks, the network, the HTTP checks; the report is not yet correlated
+/// or rendered, and the redactor knows the run's secrets.
+pub(crate) fn collect(
+    ctx: &Context,
+    command: &'static str,
+    plan: Plan,
+    url_arg: Option<Sourced<String>>,
+) -> anyhow::Result<(Report, Redactor)> {
     let mut resolved = ctx.resolve_target()?;
     if plan.key && resolved.key.is_none() && ctx.can_prompt {
         resolved.key = prompt_for_key()?;
@@ -145,7 +158,7 @@ pub(crate) fn run(
             for (id, title) in live_checks(&plan) {
                 report.skip(id, title, why.clone());
             }
-            return ctx.finish(report, redactor);
+            return Ok((report, redactor));
         }
     };
 
@@ -203,7 +216,7 @@ pub(crate) fn run(
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
     }
-    ctx.finish(report, redactor)
+    Ok((report, redactor))
 }
 
 /// The HTTP client for a gateway: its proxy decision, the extra CA certificates, the deadline.
