@@ -89,8 +89,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0, value_parser = parse_seconds)]
     pub timeout: f64,
 
-    /// Deadline for a whole streamed answer, in seconds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
+    /// Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is
+    /// told from a slow stream)
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 150.0, value_parser = parse_seconds)]
     pub stream_timeout: f64,
 
     /// Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies
@@ -105,8 +106,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
 
-    /// Longest silence allowed inside a stream, in seconds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 20.0, value_parser = parse_seconds)]
+    /// Longest time without an event inside a stream, in seconds (keepalive comments do not
+    /// count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a
+    /// proxy's cut is seen rather than pre-empted
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 130.0, value_parser = parse_seconds)]
     pub idle_timeout: f64,
 
     #[command(flatten)]

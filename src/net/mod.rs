@@ -2,6 +2,7 @@
 //! followed, bodies read up to a cap, and transport failures told apart (DNS, connect, TLS, proxy,
 //! timeout).
 
+pub mod hop;
 pub mod proxy;
 pub mod wire;
 

@@ -181,7 +181,14 @@ fn no_done_after_a_finish_reason_is_a_warning() {
     let server = streaming(steps);
     let (code, doc, _) = run(&server, &[]);
     assert_eq!(code, 0, "{doc:#}");
-    assert_eq!(findings(&doc), [pair("stream.no_done", "warn")]);
+    // The model ended the answer itself, and the missing `[DONE]` is a warning beside it.
+    assert_eq!(
+        findings(&doc),
+        [
+            pair("stream.finished", "info"),
+            pair("stream.no_done", "warn")
+        ]
+    );
     let (code, _, _) = run(&server, &["--strict"]);
     assert_eq!(code, 3);
 }
@@ -301,7 +308,7 @@ fn a_stalled_stream_stops_at_the_idle_timeout() {
 fn a_stream_that_never_ends_stops_at_the_stream_timeout() {
     let mut steps = vec![write(stream_head())];
     for _ in 0..200 {
-        steps.push(write(chunk(b": ping\n\n")));
+        steps.push(write(chunk(&delta("1"))));
         steps.push(ms(100));
     }
     let (code, doc, elapsed) = run(
@@ -374,7 +381,7 @@ fn classify_gives_transcripts_the_same_verdicts() {
         (
             b"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\n",
             0,
-            &["stream.no_done"],
+            &["stream.finished", "stream.no_done"],
         ),
         (
             b"data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
@@ -399,4 +406,183 @@ fn classify_gives_transcripts_the_same_verdicts() {
             .collect();
         assert_eq!(codes, expected, "{stdout}");
     }
+}
+
+#[test]
+fn keepalive_pings_do_not_hide_a_silent_model() {
+    // LiteLLM with `sse_keepalive_ping_interval_seconds`: one event, then only `: ping` every
+    // 200 ms. Bytes keep flowing; no event does.
+    let mut steps = events_every(10, &[delta("1")]);
+    for _ in 0..100 {
+        steps.push(write(chunk(b": ping\n\n")));
+        steps.push(ms(200));
+    }
+    let (code, doc, elapsed) = run(&streaming(steps), &["--idle-timeout", "1"]);
+    assert_eq!(code, 16, "{doc:#}");
+    let f = crate::finding(&doc, "stream.no_done");
+    assert_eq!(f["evidence"]["stopped_by"], "idle_timeout");
+    assert!(f["detail"].as_str().unwrap().contains("keepalive"), "{f}");
+    let keepalives = stream_check(&doc)["facts"]["keepalives"].as_str().unwrap();
+    assert!(keepalives.contains("`: ping` comments"), "{keepalives}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+/// The 5-event answer as LiteLLM frames it: one chunk per event.
+fn answer_events() -> Vec<Vec<u8>> {
+    vec![
+        delta("1"),
+        delta(" 2"),
+        delta(" 3"),
+        delta(" 4"),
+        delta(" 5"),
+        finish("stop"),
+        b"data: [DONE]\n\n".to_vec(),
+    ]
+}
+
+#[test]
+fn a_fast_model_after_a_slow_first_token_is_not_buffering() {
+    // Every event in its own chunk, all written at once after 1.2 s: a model that answers fast,
+    // or a provider whose streaming the gateway simulates. Timing alone looks like a burst.
+    let mut all = Vec::new();
+    for e in answer_events() {
+        all.extend_from_slice(&chunk(&e));
+    }
+    all.extend_from_slice(b"0\r\n\r\n");
+    let steps = vec![write(stream_head()), ms(1200), write(all)];
+    let (code, doc, _) = run(&streaming(steps), &["--strict"]);
+    assert_eq!(code, 0, "no warning, even with --strict: {doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.finished", "info")]);
+    let delivery = stream_check(&doc)["facts"]["delivery"].as_str().unwrap();
+    assert!(delivery.starts_with("produced at once"), "{delivery}");
+    assert!(delivery.contains("not the path") || delivery.contains("unbuffered"));
+}
+
+#[test]
+fn a_buffering_hop_is_seen_without_any_silence() {
+    // A buffering hop in front of a fast first token: the whole answer in one chunk after
+    // 100 ms, far too soon for a rule on silence.
+    let mut body = Vec::new();
+    for e in answer_events() {
+        body.extend_from_slice(&e);
+    }
+    let steps = vec![
+        write(stream_head()),
+        ms(100),
+        write(chunk(&body)),
+        write(b"0\r\n\r\n".to_vec()),
+    ];
+    let (code, doc, _) = run(&streaming(steps), &[]);
+    assert_eq!(code, 0, "a warning: {doc:#}");
+    assert_eq!(
+        findings(&doc),
+        [
+            pair("stream.finished", "info"),
+            pair("stream.buffered", "warn")
+        ]
+    );
+    let f = crate::finding(&doc, "stream.buffered");
+    assert_eq!(f["evidence"]["most_events_per_frame"], 7);
+}
+
+#[test]
+fn too_few_events_are_inconclusive() {
+    let mut all = Vec::new();
+    for e in [delta("1"), b"data: [DONE]\n\n".to_vec()] {
+        all.extend_from_slice(&e);
+    }
+    let steps = vec![
+        write(stream_head()),
+        ms(50),
+        write(chunk(&all)),
+        write(b"0\r\n\r\n".to_vec()),
+    ];
+    let (code, doc, _) = run(&streaming(steps), &["--strict"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let delivery = stream_check(&doc)["facts"]["delivery"].as_str().unwrap();
+    assert!(delivery.starts_with("inconclusive"), "{delivery}");
+}
+
+#[test]
+fn the_probe_asks_for_enough_tokens_to_see_pacing() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Bytes(recorded_stream("stream_01_ok.raw")),
+        _ => healthy(req),
+    });
+    run(&server, &[]);
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    let cap = sent["max_tokens"].as_u64().unwrap();
+    assert!(
+        (20..=64).contains(&cap),
+        "tiny but enough for ~20 events: {cap}"
+    );
+}
+
+#[test]
+fn an_error_frame_after_keepalives_is_classified_by_its_content() {
+    // LiteLLM 1.106.2 with keepalive pings and a provider 429: headers without any
+    // `x-litellm-*`, pings, then the error as a frame under 200, then `[DONE]`.
+    let head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\nx-accel-buffering: no\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    let frame = br#"data: {"error": {"message": "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit reached for gpt-4o-mini", "type": "throttling_error", "param": null, "code": "429"}}
+
+"#;
+    let mut steps = vec![write(head)];
+    for _ in 0..3 {
+        steps.push(write(chunk(b": ping\n\n")));
+        steps.push(ms(50));
+    }
+    steps.push(write(chunk(frame)));
+    steps.push(write(chunk(b"data: [DONE]\n\n")));
+    steps.push(write(b"0\r\n\r\n".to_vec()));
+    let server = streaming(steps);
+    let (code, doc, _) = run(&server, &[]);
+    assert_eq!(code, 14, "a rate limit: {doc:#}");
+    assert_eq!(
+        findings(&doc),
+        [
+            pair("stream.error_event", "fail"),
+            pair("rate.upstream", "fail")
+        ]
+    );
+    let f = crate::finding(&doc, "stream.error_event");
+    assert!(
+        f["detail"].as_str().unwrap().contains("`[DONE]` followed"),
+        "{f}"
+    );
+    // No call id came back; the one tlcheck sent is the call's id.
+    let sent = server
+        .requests()
+        .last()
+        .unwrap()
+        .header("x-litellm-call-id")
+        .unwrap()
+        .to_owned();
+    let call = stream_check(&doc)["facts"]["call id"].as_str().unwrap();
+    assert!(call.starts_with(&sent), "{call}");
+    assert!(
+        stream_check(&doc)["facts"]["keepalives"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 `: ping`")
+    );
+}
+
+#[test]
+fn a_cut_after_silence_names_the_silence() {
+    // Two events, 1.5 s of silence, then the chunked body is closed without its last chunk.
+    let mut steps = events_every(10, &[delta("1"), delta(" 2")]);
+    steps.push(ms(1500));
+    steps.push(Step::Close);
+    let (code, doc, _) = run(&streaming(steps), &[]);
+    assert_eq!(code, 16, "{doc:#}");
+    let f = crate::finding(&doc, "stream.cut");
+    let silence = f["evidence"]["silence_before_cut_ms"].as_u64().unwrap();
+    assert!((1400..3000).contains(&silence), "{f}");
+    assert!(
+        f["detail"]
+            .as_str()
+            .unwrap()
+            .contains("after the last byte"),
+        "{f}"
+    );
 }
