@@ -228,9 +228,27 @@ impl Observed {
             )));
         }
         let most = self.frames.iter().map(|f| f.events).max().unwrap_or(0);
-        if most >= BUFFERED_EVENTS_PER_FRAME {
-            let frames = self.frames.iter().filter(|f| f.events > 0).count();
+        let frames = self.frames.iter().filter(|f| f.events > 0).count();
+        let first = times.iter().min().copied().unwrap_or_default();
+        let span = times
+            .iter()
+            .max()
+            .copied()
+            .unwrap_or_default()
+            .saturating_sub(first);
+        let at_once = span <= AT_ONCE_SPAN;
+        if most >= BUFFERED_EVENTS_PER_FRAME && (frames == 1 || !at_once) {
+            // The whole answer in one frame, or batches released over time: a buffer.
             return Some(Delivery::Buffered { most, frames });
+        }
+        if most >= BUFFERED_EVENTS_PER_FRAME {
+            // A pass-through hop that reads a burst in one go passes it on as one chunk too.
+            return Some(Delivery::Inconclusive(format!(
+                "the whole answer arrived within {}, up to {most} events to a frame: the model \
+                 or the gateway produced it at once, and whether a hop also merged the frames \
+                 cannot be told",
+                ms(span)
+            )));
         }
         if most == BUFFERED_EVENTS_PER_FRAME - 1 {
             return Some(Delivery::Inconclusive(format!(
@@ -238,10 +256,7 @@ impl Observed {
                  through delivers (2), fewer than a buffer collects"
             )));
         }
-        let first = times.iter().min().copied().unwrap_or_default();
-        let last = times.iter().max().copied().unwrap_or_default();
-        let span = last.saturating_sub(first);
-        Some(if span <= AT_ONCE_SPAN {
+        Some(if at_once {
             Delivery::ProducedAtOnce { span }
         } else {
             Delivery::Incremental
@@ -869,6 +884,12 @@ mod tests {
                 frames: 3
             })
         );
+        // A burst read in one go by a pass-through hop: several frames, one with many events,
+        // all at one instant. Inconclusive rather than a warning.
+        assert!(matches!(
+            framed(&[(2003, 1), (2003, 1), (2003, 7)]).delivery(),
+            Some(Delivery::Inconclusive(_))
+        ));
         // Three to a frame, or too few events: inconclusive rather than a warning.
         assert!(matches!(
             framed(&[(500, 3), (520, 3)]).delivery(),

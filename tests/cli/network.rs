@@ -1,7 +1,7 @@
 //! Network failures, for real: a name that does not resolve, a closed port, a server that never
 //! answers, a redirect, an HTML page where the API should be.
 
-use crate::support::{Reply, Seen, Server, closed_port, healthy, json_reply};
+use crate::support::{Reply, Seen, Server, closed_port, healthy, json_reply, path_recording};
 use crate::{outcome, tempdir, tlcheck, transcript};
 use insta::assert_snapshot;
 use serde_json::Value;
@@ -160,4 +160,116 @@ fn a_proxy_that_refuses_is_a_proxy_problem() {
         "the proxy is named, its password masked: {stdout}"
     );
     assert!(!stdout.contains("s3cret"));
+}
+
+/// A gateway whose POSTs get what nginx really answered in front of it (a recording); GETs pass.
+fn nginx_page(recording: &'static str) -> Server {
+    Server::start(move |req: &Seen| match req.method.as_str() {
+        "POST" => Reply::Script(path_recording(recording)),
+        _ => healthy(req),
+    })
+}
+
+#[test]
+fn pages_from_nginx_name_nginx_and_what_the_status_means_there() {
+    for (recording, status, words) in [
+        ("nginx_504_first_byte", 504, "first byte"),
+        ("nginx_502_gateway_down", 502, "gateway is down"),
+        ("nginx_502_big_header", 502, "too big header"),
+        ("nginx_413_body_limit", 413, "client_max_body_size"),
+        ("nginx_503_maintenance", 503, "maintenance"),
+    ] {
+        let server = nginx_page(recording);
+        let (code, doc, _) = doctor(&server.base_url(), "5");
+        assert_eq!(code, 11, "{recording}: {doc:#}");
+        // The chat and the stream probe both met the page, reported once; nothing calls it the gateway's error
+        // or a JSON error, and no fix asks for a call id.
+        let codes: Vec<&str> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "fail")
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["net.intermediary"], "{recording}");
+        let f = crate::finding(&doc, "net.intermediary");
+        assert_eq!(f["evidence"]["status"], status, "{recording}");
+        assert_eq!(f["evidence"]["answered_by"], "nginx/1.22.1 (server)");
+        let detail = f["detail"].as_str().unwrap();
+        assert!(detail.contains(words), "{recording}: {detail}");
+        assert!(!f["fix"].as_str().unwrap().contains("report the call ID"));
+    }
+}
+
+#[test]
+fn squids_denial_through_http_proxy_is_a_proxy_problem() {
+    // The recorded answer of squid 5.7 to a plain-http request for a denied destination.
+    let dir = tempdir();
+    let page = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/network-path/squid_403_denied.raw"),
+    )
+    .unwrap();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["classify", "--format", "json"])
+            .write_stdin(page),
+    );
+    assert_eq!(code, 11, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let f = crate::finding(&doc, "net.proxy");
+    assert_eq!(f["evidence"]["proxy_error"], "ERR_ACCESS_DENIED 0");
+    assert!(
+        f["detail"].as_str().unwrap().contains("denies access"),
+        "{f}"
+    );
+}
+
+/// `tlcheck url` for an https gateway through HTTPS_PROXY, a server replaying `recording` as the
+/// proxy's answer to CONNECT.
+fn through_proxy(recording: &'static str, proxy_user: &str) -> Value {
+    let proxy = Server::start(move |_: &Seen| Reply::Script(path_recording(recording)));
+    let dir = tempdir();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args([
+                "url",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+                "https://gateway.test/v1",
+            ])
+            .env(
+                "HTTPS_PROXY",
+                format!("http://{proxy_user}127.0.0.1:{}", proxy.addr.port()),
+            ),
+    );
+    assert_eq!(code, 11, "{stdout}");
+    assert!(!stdout.contains("wrong-pass"));
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn a_connect_refused_by_the_proxy_says_so() {
+    let doc = through_proxy("squid_connect_403", "");
+    let f = crate::finding(&doc, "net.proxy");
+    let detail = f["detail"].as_str().unwrap();
+    assert!(detail.contains("refused to open a tunnel"), "{detail}");
+}
+
+#[test]
+fn proxy_credentials_that_were_given_are_called_rejected() {
+    let doc = through_proxy("squid_connect_407_wrong_credentials", "alice:wrong-pass@");
+    let detail = crate::finding(&doc, "net.proxy")["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(detail.contains("rejected the credentials"), "{detail}");
+    let doc = through_proxy("squid_connect_407_wrong_credentials", "");
+    let detail = crate::finding(&doc, "net.proxy")["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(detail.contains("asks for credentials"), "{detail}");
 }

@@ -1,8 +1,8 @@
 //! `tlcheck stream` against local servers that stream, stall, buffer and break, byte for byte.
 
 use crate::support::{
-    Reply, Seen, Server, Step, chunk, delta, finish, healthy, recorded, recorded_stream,
-    stream_head,
+    Reply, Seen, Server, Step, chunk, delta, finish, healthy, path_recording, recorded,
+    recorded_stream, stream_head,
 };
 use crate::{outcome, tempdir, tlcheck, transcript};
 use insta::assert_snapshot;
@@ -585,4 +585,75 @@ fn a_cut_after_silence_names_the_silence() {
             .contains("after the last byte"),
         "{f}"
     );
+}
+
+/// A gateway whose streamed chat answer is what nginx or squid really sent (a recording).
+fn behind(recording: &'static str) -> Server {
+    Server::start(move |req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Script(path_recording(recording)),
+        _ => healthy(req),
+    })
+}
+
+#[test]
+fn behind_a_stock_nginx_the_stream_is_incremental() {
+    let (code, doc, _) = run(&behind("nginx_pass_paced"), &["--strict"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.finished", "info")]);
+    let facts = &stream_check(&doc)["facts"];
+    assert!(
+        facts["delivery"]
+            .as_str()
+            .unwrap()
+            .starts_with("incremental"),
+        "{facts}"
+    );
+    let path = facts["path"].as_str().unwrap();
+    assert!(
+        path.starts_with("nginx/1.22.1 (server): proxy_read_timeout 60 s"),
+        "{path}"
+    );
+}
+
+#[test]
+fn behind_a_buffering_nginx_the_stream_is_buffered_even_when_fast() {
+    // nginx ignoring X-Accel-Buffering over HTTP/1.0: all nine events in one chunk at 0.64 s,
+    // with a 0.5 s first token. No rule on silence could see it.
+    for recording in ["nginx_buffered_paced", "nginx_buffered_burst"] {
+        let (code, doc, _) = run(&behind(recording), &[]);
+        assert_eq!(code, 0, "{recording}: {doc:#}");
+        assert_eq!(
+            findings(&doc),
+            [
+                pair("stream.finished", "info"),
+                pair("stream.buffered", "warn")
+            ],
+            "{recording}"
+        );
+        let f = crate::finding(&doc, "stream.buffered");
+        assert_eq!(f["evidence"]["most_events_per_frame"], 9, "{recording}");
+    }
+}
+
+#[test]
+fn a_burst_through_a_stock_nginx_is_not_called_buffering() {
+    // The upstream wrote its whole answer at once; nginx read it in one go and passed it on as
+    // three chunks, one with seven events. The path may not be blamed for that.
+    let (code, doc, _) = run(&behind("nginx_pass_burst"), &["--strict"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.finished", "info")]);
+    let delivery = stream_check(&doc)["facts"]["delivery"].as_str().unwrap();
+    assert!(delivery.starts_with("inconclusive"), "{delivery}");
+}
+
+#[test]
+fn nginx_read_timeout_mid_stream_is_a_cut_after_its_silence() {
+    // proxy_read_timeout 1s and a model that stalls after two events: nginx closes the chunked
+    // body without its last chunk, 1 s after the last byte.
+    let (code, doc, _) = run(&behind("nginx_read_timeout_midstream"), &[]);
+    assert_eq!(code, 16, "{doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.cut", "fail")]);
+    let f = crate::finding(&doc, "stream.cut");
+    let silence = f["evidence"]["silence_before_cut_ms"].as_u64().unwrap();
+    assert!((900..2500).contains(&silence), "{f}");
 }
