@@ -273,3 +273,60 @@ fn proxy_credentials_that_were_given_are_called_rejected() {
         .to_owned();
     assert!(detail.contains("asks for credentials"), "{detail}");
 }
+
+/// A proxy that opens every CONNECT tunnel to `target` on 127.0.0.1, whatever host was asked
+/// for: what a TLS-inspecting proxy looks like to the client (its own certificate for any site).
+fn tunnel_to(target: u16) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut client = client;
+                let server = std::net::TcpStream::connect(("127.0.0.1", target)).unwrap();
+                client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .unwrap();
+                let (mut up_r, mut up_w) = (server.try_clone().unwrap(), server);
+                let mut down_w = client.try_clone().unwrap();
+                std::thread::spawn(move || std::io::copy(&mut up_r, &mut down_w));
+                let _ = std::io::copy(&mut reader, &mut up_w);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn an_untrusted_certificate_through_a_proxy_names_the_inspecting_proxy() {
+    let proxy = tunnel_to(crate::support::tls_server("self-signed"));
+    let dir = tempdir();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args([
+                "url",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+                "https://gateway.test/v1",
+            ])
+            .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}")),
+    );
+    assert_eq!(code, 11, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let detail = crate::finding(&doc, "net.tls")["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        detail.contains("TLS-inspecting proxy") && detail.contains("HTTPS_PROXY"),
+        "{detail}"
+    );
+}
