@@ -34,9 +34,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -67,9 +67,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -90,9 +90,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -113,9 +113,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -135,9 +135,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -157,9 +157,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -180,9 +180,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -202,9 +202,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -224,9 +224,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -247,9 +247,9 @@ always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l timeout -d 'Deadline for each network step, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
