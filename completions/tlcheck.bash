@@ -83,7 +83,7 @@ _tlcheck() {
 
     case "${cmd}" in
         tlcheck)
-            opts="-o -v -h -V --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help --version doctor report models chat stream classify header url explain help"
+            opts="-o -v -h -V --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help --version doctor report models chat stream classify header url explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,7 +145,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__chat)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,7 +207,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__classify)
-            opts="-o -v -h --status --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --status --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,7 +273,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__doctor)
-            opts="-o -v -h --no-spend --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --no-spend --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,7 +335,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__explain)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,7 +397,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__header)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,7 +613,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__models)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,7 +675,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__report)
-            opts="-o -v -h --no-spend --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --no-spend --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,7 +737,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__stream)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +799,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__url)
-            opts="-o -v -h --offline --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --offline --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --no-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -69,6 +70,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -91,6 +93,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -112,6 +115,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -133,6 +137,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -154,6 +159,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -176,6 +182,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -197,6 +204,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -219,6 +227,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -240,6 +249,7 @@ set edit:completion:arg-completer[tlcheck] = {|@words|
             cand -v 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --verbose 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
             cand --curl 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+            cand --no-key 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

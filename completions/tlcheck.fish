@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlcheck_global_optspecs
-    string join \n format= color= strict o/output= no-input timeout= stream-timeout= v/verbose curl cacert= idle-timeout= base-url= model= key-file= key= h/help V/version
+    string join \n format= color= strict o/output= no-input timeout= stream-timeout= v/verbose curl cacert= idle-timeout= base-url= model= key-file= key= no-key h/help V/version
 end
 
 function __fish_tlcheck_needs_command
@@ -45,6 +45,7 @@ complete -c tlcheck -n "__fish_tlcheck_needs_command" -l strict -d 'Exit 3 when 
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s V -l version -d 'Print version'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "doctor" -d 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
@@ -79,6 +80,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l strict -d 'Ex
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -102,6 +104,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l strict -d 'Ex
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -124,6 +127,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l strict -d 'Ex
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -146,6 +150,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l strict -d 'Exit
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -168,6 +173,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l strict -d 'Ex
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l status -d 'The HTTP status, when the input is a bare JSON body (otherwise read from `error.code`)' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
@@ -191,6 +197,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l strict -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -213,6 +220,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l strict -d 'Ex
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -236,6 +244,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l strict -d 'Exit 
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
@@ -258,6 +267,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l strict -d 'E
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "doctor" -d 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "report" -d 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'

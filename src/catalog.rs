@@ -238,6 +238,16 @@ catalog! {
                 every call returns 401 `expired_key`.",
         fix: "Mint a replacement key now and roll it out before the expiry shown in the evidence.";
 
+    KeyEchoed = "key.echoed", Config, Fail,
+        title: "The route sends a key back to its caller",
+        cause: "An answer from the route checked with --no-key (your own backend, which adds the \
+                key itself) carried something that looks like an API key (`sk-…`) in a header or \
+                the body. Whoever calls the route, a browser included, can read it and call the \
+                gateway as you. LiteLLM quotes keys in some refusals, so a route that passes the \
+                gateway's errors on verbatim leaks its own key.",
+        fix: "Strip keys from everything the route returns (headers, error messages, echoed \
+              requests), then mint a new key and revoke the one that leaked.";
+
     // ---- header.* ----------------------------------------------------------------------------
     HeaderSchemeCase = "header.scheme_case", Config, Fail,
         title: "The scheme is not written exactly `Bearer`",
@@ -713,7 +723,7 @@ mod tests {
             );
         }
         // Codes added since the brief (additive only).
-        let added = ["net.intermediary"];
+        let added = ["net.intermediary", "key.echoed"];
         for code in added {
             assert!(
                 Code::parse(code).is_some(),

@@ -134,6 +134,11 @@ pub struct InputFlags {
     /// The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file
     #[arg(long, global = true, value_name = "KEY")]
     pub key: Option<String>,
+
+    /// Send no key: check a route of your own backend that adds the key itself (its URL in
+    /// --base-url). The models and stream checks run without a key; any key configured is unused
+    #[arg(long, global = true)]
+    pub no_key: bool,
 }
 
 #[derive(Debug, Subcommand)]

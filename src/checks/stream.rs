@@ -522,7 +522,7 @@ pub fn body(model: &str, cap_name: &str) -> Value {
 pub async fn check(
     http: &Http,
     gateway: &Gateway,
-    key: &ApiKey,
+    key: Option<&ApiKey>,
     model: &str,
     limits: Limits,
 ) -> Outcome {
@@ -532,7 +532,7 @@ pub async fn check(
         let req = Request {
             method: "POST",
             url: url.clone(),
-            key: Some(key),
+            key,
             json: Some(body(model, cap)),
         };
         // Headers within the usual deadline; the body within the stream's own.

@@ -52,6 +52,8 @@ struct Shared {
     key: Option<ApiKey>,
     /// Why `key` is absent.
     no_key_because: String,
+    /// `--no-key`: the base URL is a route of the customer's own backend that adds the key.
+    keyless_route: bool,
     model: String,
     stream_limits: stream::Limits,
 }
@@ -63,7 +65,7 @@ pub(crate) fn run(
     url_arg: Option<Sourced<String>>,
 ) -> anyhow::Result<u8> {
     let mut resolved = ctx.resolve_target()?;
-    if plan.key && resolved.key.is_none() && ctx.can_prompt {
+    if plan.key && resolved.key.is_none() && ctx.can_prompt && !ctx.no_key {
         resolved.key = prompt_for_key()?;
     }
     let mut redactor = Redactor::new();
@@ -72,7 +74,11 @@ pub(crate) fn run(
     }
     let target = Target {
         base_url: url_arg.or(resolved.base_url.clone()),
-        key: if plan.key { resolved.key.clone() } else { None },
+        key: if plan.key && !ctx.no_key {
+            resolved.key.clone()
+        } else {
+            None
+        },
         // Only the checks that name a model show it.
         model: if plan
             .checks
@@ -95,7 +101,13 @@ pub(crate) fn run(
 
     // Offline: the key and the base URL.
     let mut key_usable = false;
-    if plan.key {
+    if plan.key && ctx.no_key {
+        report.skip(
+            ids::KEY,
+            "API key",
+            "not used: --no-key checks a route that adds the key itself".to_owned(),
+        );
+    } else if plan.key {
         let started = Instant::now();
         let findings = key::check(&report.target);
         key_usable = report.target.key.is_some();
@@ -176,6 +188,7 @@ pub(crate) fn run(
         gateway,
         key,
         no_key_because,
+        keyless_route: ctx.no_key,
         model,
         stream_limits,
     });
@@ -324,12 +337,44 @@ async fn live(
     ran
 }
 
+/// A check against a keyless route of the customer's own backend (`--no-key`): models and the
+/// stream run without a key, and nothing they get back may carry one.
+async fn keyless(id: &'static str, s: &Shared) -> (Outcome, Option<Vec<String>>) {
+    let (mut outcome, listed) = match id {
+        ids::MODELS => {
+            let listed = models::check(&s.http, &s.gateway, None, &s.model).await;
+            (listed.outcome, listed.ids)
+        }
+        ids::STREAM => (
+            stream::check(&s.http, &s.gateway, None, &s.model, s.stream_limits).await,
+            None,
+        ),
+        _ => {
+            return (
+                Outcome::skip(
+                    "not run: --no-key checks a route of your own backend, where only the \
+                     models and stream checks apply"
+                        .to_owned(),
+                ),
+                None,
+            );
+        }
+    };
+    for f in crate::checks::route::echoed_keys(&outcome.requests, id) {
+        outcome.push(f);
+    }
+    (outcome, listed)
+}
+
 async fn run_one(
     id: &'static str,
     s: &Shared,
     plan: Plan,
     _spinner: Spinner,
 ) -> (Outcome, Option<Vec<String>>) {
+    if s.keyless_route {
+        return keyless(id, s).await;
+    }
     if id == ids::HEALTH {
         return (health::check(&s.http, &s.gateway).await, None);
     }
@@ -341,7 +386,7 @@ async fn run_one(
     };
     match id {
         ids::MODELS => {
-            let listed = models::check(&s.http, &s.gateway, key, &s.model).await;
+            let listed = models::check(&s.http, &s.gateway, Some(key), &s.model).await;
             (listed.outcome, listed.ids)
         }
         ids::KEY_INFO => (
@@ -358,7 +403,7 @@ async fn run_one(
             None,
         ),
         ids::STREAM => (
-            stream::check(&s.http, &s.gateway, key, &s.model, s.stream_limits).await,
+            stream::check(&s.http, &s.gateway, Some(key), &s.model, s.stream_limits).await,
             None,
         ),
         _ => (Outcome::skip("unknown check"), None),

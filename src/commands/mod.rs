@@ -31,6 +31,8 @@ pub(crate) struct Context {
     /// The trace level (`-v`, `-vv`) and whether to print curl reproductions (`--curl`).
     pub verbose: u8,
     pub curl: bool,
+    /// Check a keyless route of the customer's own backend (`--no-key`).
+    pub no_key: bool,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
@@ -57,6 +59,7 @@ impl Context {
             cacert: global.cacert,
             verbose: global.verbose,
             curl: global.curl,
+            no_key: f.no_key,
             can_prompt: !global.no_input
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()

@@ -657,3 +657,97 @@ fn nginx_read_timeout_mid_stream_is_a_cut_after_its_silence() {
     let silence = f["evidence"]["silence_before_cut_ms"].as_u64().unwrap();
     assert!((900..2500).contains(&silence), "{f}");
 }
+
+/// `tlcheck doctor --no-key` against a route of the customer's own backend, with a key also in
+/// the environment (which must stay unused).
+fn keyless_route(server: &Server) -> (i32, Value, String) {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args([
+                "doctor",
+                "--no-key",
+                "-vv",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+            ])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", server.base_url()),
+    );
+    assert!(!stdout.contains(KEY) && !stderr.contains(KEY));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none()),
+        "no request carried a key"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(doc["exit_code"], code);
+    (code, doc, stdout)
+}
+
+fn status_of<'a>(doc: &'a Value, id: &str) -> &'a str {
+    doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn no_key_checks_the_customers_own_route_without_a_key() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Script(path_recording("nginx_pass_paced")),
+        _ => healthy(req),
+    });
+    let (code, doc, _) = keyless_route(&server);
+    assert_eq!(code, 0, "{doc:#}");
+    for (id, status) in [
+        ("key", "skip"),
+        ("health", "skip"),
+        ("key_info", "skip"),
+        ("chat", "skip"),
+        ("models", "pass"),
+        ("stream", "pass"),
+    ] {
+        assert_eq!(status_of(&doc, id), status, "{id}: {doc:#}");
+    }
+    let facts = &stream_check(&doc)["facts"];
+    assert!(
+        facts["delivery"]
+            .as_str()
+            .unwrap()
+            .starts_with("incremental")
+    );
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.len(), 2, "models and the stream only: {paths:?}");
+}
+
+#[test]
+fn a_route_that_echoes_a_key_is_caught_and_the_key_never_shown() {
+    const LEAKED: &str = "sk-leaked0route0key0123456789";
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/models" => Reply::Bytes(crate::support::json_reply(
+            401,
+            "Unauthorized",
+            &[],
+            &format!(
+                r#"{{"error":{{"message":"Authentication Error, Invalid proxy server token passed. Received API Key = {LEAKED}","type":"auth_error","param":"None","code":"401"}}}}"#
+            ),
+        )),
+        "/v1/chat/completions" => Reply::Bytes(recorded_stream("stream_01_ok.raw")),
+        _ => healthy(req),
+    });
+    let (code, doc, stdout) = keyless_route(&server);
+    assert_eq!(code, 10, "{doc:#}");
+    let f = crate::finding(&doc, "key.echoed");
+    assert_eq!(f["evidence"]["where"], "body");
+    assert!(!stdout.contains(LEAKED), "the leaked key is never shown");
+    assert!(!stdout.contains("0route0key0123456789"));
+}
