@@ -34,8 +34,11 @@ pub const MAX_STREAM_BYTES: u64 = 8 * 1024 * 1024;
 /// Fewer events than this cannot show how the stream was delivered.
 pub const MIN_EVENTS_TO_TELL: usize = 4;
 /// A frame (HTTP/1.1 chunk, HTTP/2 DATA frame, or read of an unframed body) that completes this
-/// many events was assembled by a buffer: LiteLLM writes each event as its own frame, and hops
-/// that pass a stream through deliver at most two to a frame.
+/// many events was assembled by a buffer when it carried the whole answer or such frames came
+/// apart in time: LiteLLM writes each event as its own frame, and hops that pass a paced stream
+/// through deliver at most two to a frame. (A pass-through hop that reads an instant burst in one
+/// go re-chunks it too, which is why an answer that arrived at one instant in several frames is
+/// left inconclusive.)
 pub const BUFFERED_EVENTS_PER_FRAME: usize = 4;
 /// Events that all arrive within this span of the first one were produced at once.
 pub const AT_ONCE_SPAN: Duration = Duration::from_millis(10);
@@ -75,7 +78,8 @@ pub enum Delivery {
     /// One or two events to a frame, but all within [`AT_ONCE_SPAN`]: the model or the gateway
     /// produced the answer at once, and the path passed it on as it came.
     ProducedAtOnce { span: Duration },
-    /// A frame completed [`BUFFERED_EVENTS_PER_FRAME`] or more events: a hop re-framed the stream.
+    /// A frame completed [`BUFFERED_EVENTS_PER_FRAME`] or more events, and it carried the whole
+    /// answer or such frames came apart in time: a hop re-framed the stream.
     Buffered { most: usize, frames: usize },
     /// The evidence cannot tell; why.
     Inconclusive(String),

@@ -330,3 +330,222 @@ fn an_untrusted_certificate_through_a_proxy_names_the_inspecting_proxy() {
         "{detail}"
     );
 }
+
+/// Real nginx and squid, driven live where they are installed (Debian packages `nginx` and
+/// `squid`); with `TLCHECK_REQUIRE_PROXIES=1` (as CI sets it) a missing one fails the test instead
+/// of skipping it. The recordings above cover the same cases everywhere.
+mod live {
+    use super::*;
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command};
+
+    fn program(name: &str) -> Option<PathBuf> {
+        let found = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"]
+            .iter()
+            .map(|d| Path::new(d).join(name))
+            .find(|p| p.exists());
+        let required = std::env::var_os("TLCHECK_REQUIRE_PROXIES").is_some_and(|v| v == "1");
+        assert!(
+            found.is_some() || !required,
+            "{name} is required (TLCHECK_REQUIRE_PROXIES=1) but not installed"
+        );
+        found
+    }
+
+    /// A program started for one test, killed when the test ends.
+    struct Running(Child);
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    fn wait_for(port: u16) {
+        let until = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < until, "nothing listens on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A template from `tests/fixtures/network-path/` with its `@NAME@` placeholders filled.
+    fn config(template: &str, values: &[(&str, String)]) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/network-path")
+            .join(template);
+        let mut text = std::fs::read_to_string(path).unwrap();
+        for (name, value) in values {
+            text = text.replace(&format!("@{name}@"), value);
+        }
+        assert!(!text.contains('@'), "every placeholder filled: {template}");
+        text
+    }
+
+    /// The stand-in gateway: LiteLLM's recorded head, then each event written on its own, 15 ms
+    /// apart, the body ended by closing (as uvicorn answers nginx's default HTTP/1.0 upstream).
+    fn gateway() -> Server {
+        let recorded = crate::support::recorded("stream_01_ok.raw");
+        let text = String::from_utf8(recorded).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let head =
+            head.replace("\r\nTransfer-Encoding: chunked", "") + "\r\nconnection: close\r\n\r\n";
+        let events: Vec<String> = body.split_inclusive("\n\n").map(str::to_owned).collect();
+        Server::start(move |req: &Seen| match req.path.as_str() {
+            "/v1/chat/completions" => {
+                let mut steps = vec![
+                    crate::support::Step::Sleep(Duration::from_millis(300)),
+                    crate::support::Step::Write(head.clone().into_bytes()),
+                ];
+                for e in &events {
+                    steps.push(crate::support::Step::Write(e.clone().into_bytes()));
+                    steps.push(crate::support::Step::Sleep(Duration::from_millis(15)));
+                }
+                steps.push(crate::support::Step::Close);
+                Reply::Script(steps)
+            }
+            _ => healthy(req),
+        })
+    }
+
+    fn stream_findings(base_url: &str) -> Vec<String> {
+        let dir = tempdir();
+        let (_, stdout, _) = outcome(
+            tlcheck(dir.path())
+                .args(["stream", "--format", "json", "--timeout", "10"])
+                .env("TENSORLOOP_KEY", KEY)
+                .env("TENSORLOOP_BASE_URL", base_url),
+        );
+        let doc: Value = serde_json::from_str(&stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == "stream")
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn real_nginx_buffering_or_not() {
+        let Some(nginx) = program("nginx") else {
+            return;
+        };
+        let upstream = gateway();
+        let dir = tempdir();
+        let ports: Vec<(&str, String)> = [
+            "PASS",
+            "BUFFER",
+            "TIMEOUT",
+            "DOWN",
+            "SMALLBODY",
+            "MAINT",
+            "SMALLHEAD",
+            "CLOSED",
+        ]
+        .into_iter()
+        .map(|name| (name, free_port().to_string()))
+        .collect();
+        let mut values = ports.clone();
+        values.push(("DIR", dir.path().display().to_string()));
+        values.push(("UPSTREAM", upstream.addr.port().to_string()));
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(&conf, config("nginx/nginx.conf", &values)).unwrap();
+        let _nginx = Running(
+            Command::new(nginx)
+                .arg("-e")
+                .arg(dir.path().join("error.log"))
+                .arg("-p")
+                .arg(dir.path())
+                .arg("-c")
+                .arg(&conf)
+                .spawn()
+                .unwrap(),
+        );
+        let port = |name: &str| ports.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+        wait_for(port("PASS").parse().unwrap());
+        let pass = stream_findings(&format!("http://127.0.0.1:{}/v1", port("PASS")));
+        assert_eq!(
+            pass,
+            ["stream.finished"],
+            "a stock nginx passes the stream on"
+        );
+        let buffered = stream_findings(&format!("http://127.0.0.1:{}/v1", port("BUFFER")));
+        assert_eq!(buffered, ["stream.finished", "stream.buffered"]);
+    }
+
+    #[test]
+    fn real_squid_refusals() {
+        let Some(squid) = program("squid") else {
+            return;
+        };
+        let dir = tempdir();
+        // squid drops its privileges to `proxy`, which must reach its files.
+        let mut perms = std::fs::metadata(dir.path()).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o777);
+        std::fs::set_permissions(dir.path(), perms).unwrap();
+        let (open, auth) = (free_port(), free_port());
+        let conf = dir.path().join("squid.conf");
+        std::fs::write(
+            &conf,
+            config(
+                "squid/squid.conf",
+                &[
+                    ("DIR", dir.path().display().to_string()),
+                    ("OPEN", open.to_string()),
+                    ("AUTH", auth.to_string()),
+                ],
+            ),
+        )
+        .unwrap();
+        // alice:right, as `openssl passwd -apr1 right` writes it.
+        std::fs::write(
+            dir.path().join("passwd"),
+            "alice:$apr1$n6Jp2U0d$0.8IJBNeuhjCEiMeyMPWR1\n",
+        )
+        .unwrap();
+        let _squid = Running(
+            Command::new(squid)
+                .args(["-N", "-f"])
+                .arg(&conf)
+                .spawn()
+                .unwrap(),
+        );
+        wait_for(open);
+        wait_for(auth);
+        let through = |proxy: String| {
+            let dir = tempdir();
+            let (code, stdout, _) = outcome(
+                tlcheck(dir.path())
+                    .args([
+                        "url",
+                        "--format",
+                        "json",
+                        "--timeout",
+                        "10",
+                        "https://gateway.test/v1",
+                    ])
+                    .env("HTTPS_PROXY", proxy),
+            );
+            assert_eq!(code, 11, "{stdout}");
+            let doc: Value = serde_json::from_str(&stdout).unwrap();
+            crate::finding(&doc, "net.proxy")["detail"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let denied = through(format!("http://127.0.0.1:{open}"));
+        assert!(denied.contains("refused to open a tunnel"), "{denied}");
+        let rejected = through(format!("http://alice:wrong@127.0.0.1:{auth}"));
+        assert!(rejected.contains("rejected the credentials"), "{rejected}");
+    }
+}
