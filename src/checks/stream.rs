@@ -552,7 +552,20 @@ pub async fn check(
                     started_unix,
                     &f,
                 ));
-                out.push(transport_finding(&f, ids::STREAM));
+                let mut finding = transport_finding(&f, ids::STREAM);
+                if f.kind == TransportKind::Timeout
+                    && f.wire.as_ref().is_some_and(|w| w.phases.connected)
+                {
+                    // LiteLLM sends a stream's headers with the model's first token.
+                    finding = finding.detail(format!(
+                        "{}: the gateway sends a stream's headers only with the model's first \
+                         token, so a slow first token looks like this; a hop in front answers \
+                         504 at its own limit (60 s for nginx), which --timeout longer than that \
+                         would show",
+                        f.detail
+                    ));
+                }
+                out.push(finding);
                 return out;
             }
         };
@@ -671,6 +684,17 @@ async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
         out.findings.append(&mut embedded);
         if let Some(id) = call_id {
             out.fact("call id", id);
+        }
+        if let Some(limit) = hop::known_limit(&hop::FIRST_BYTE_LIMITS, opened.time_to_headers) {
+            out.fact(
+                "first byte",
+                format!(
+                    "the answer came after {:.1} s, at {} ({})",
+                    opened.time_to_headers.as_secs_f64(),
+                    limit.shown(),
+                    limit.who
+                ),
+            );
         }
         out.fact("path", path(&headers));
         return out;

@@ -757,3 +757,26 @@ fn a_route_that_echoes_a_key_is_caught_and_the_key_never_shown() {
     assert!(!stdout.contains(LEAKED), "the leaked key is never shown");
     assert!(!stdout.contains("0route0key0123456789"));
 }
+
+#[test]
+fn no_headers_before_the_deadline_names_the_slow_first_token() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Hang,
+        _ => healthy(req),
+    });
+    let dir = tempdir();
+    let started = Instant::now();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["stream", "--format", "json", "--timeout", "1"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", server.base_url()),
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(code, 11, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let f = crate::finding(&doc, "net.timeout");
+    let detail = f["detail"].as_str().unwrap();
+    assert!(detail.contains("first token"), "{detail}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
