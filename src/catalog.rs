@@ -238,8 +238,8 @@ catalog! {
                 every call returns 401 `expired_key`.",
         fix: "Mint a replacement key now and roll it out before the expiry shown in the evidence.";
 
-    KeyEchoed = "key.echoed", Config, Fail,
-        title: "The route sends a key back to its caller",
+    KeyLeaked = "key.leaked", Config, Fail,
+        title: "The route leaks a key to its caller",
         cause: "An answer from the route checked with --no-key (your own backend, which adds the \
                 key itself) carried something that looks like an API key (`sk-…`) in a header or \
                 the body. Whoever calls the route, a browser included, can read it and call the \
@@ -723,7 +723,7 @@ mod tests {
             );
         }
         // Codes added since the brief (additive only).
-        let added = ["net.intermediary", "key.echoed"];
+        let added = ["net.intermediary", "key.leaked"];
         for code in added {
             assert!(
                 Code::parse(code).is_some(),

@@ -48,7 +48,7 @@ pub fn echoed_keys(requests: &[RequestRecord], check: &'static str) -> Vec<Findi
                 crate::redact::register_token(&key);
                 let shown = crate::secret::Fingerprint::of(&key).short;
                 findings.push(
-                    Finding::new(Code::KeyEchoed, check)
+                    Finding::new(Code::KeyLeaked, check)
                         .detail(format!(
                             "the answer to {} {path} carries a key ({shown}) in its {place}",
                             r.method

@@ -752,7 +752,7 @@ fn a_route_that_echoes_a_key_is_caught_and_the_key_never_shown() {
     });
     let (code, doc, stdout) = keyless_route(&server);
     assert_eq!(code, 10, "{doc:#}");
-    let f = crate::finding(&doc, "key.echoed");
+    let f = crate::finding(&doc, "key.leaked");
     assert_eq!(f["evidence"]["where"], "body");
     assert!(!stdout.contains(LEAKED), "the leaked key is never shown");
     assert!(!stdout.contains("0route0key0123456789"));
