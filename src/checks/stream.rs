@@ -456,9 +456,15 @@ pub fn verdict(o: &Observed, headers: &[(String, String)], check: &'static str) 
         out.push(
             Finding::new(Code::StreamBuffered, check)
                 .detail(format!(
-                    "{most} events arrived in a single frame ({all} events in {frames} frames): \
-                     the gateway writes each event as its own frame, so something between it \
-                     and this machine collected them before passing them on"
+                    "{}: the gateway writes each event as its own frame, so something between it \
+                     and this machine collected them before passing them on",
+                    match frames {
+                        1 => format!("all {all} events arrived in a single frame"),
+                        _ => format!(
+                            "up to {most} events arrived in one frame ({all} events in {frames} \
+                             frames)"
+                        ),
+                    }
                 ))
                 .evidence("most_events_per_frame", most)
                 .evidence("frames_with_events", frames)
@@ -797,8 +803,8 @@ fn path(headers: &[(String, String)]) -> String {
     }
     hops.iter()
         .map(|h| match h.product.limits() {
-            "" => h.shown.clone(),
-            limits => format!("{}: {limits}", h.shown),
+            "" => h.shown(),
+            limits => format!("{}: {limits}", h.shown()),
         })
         .collect::<Vec<_>>()
         .join("; ")

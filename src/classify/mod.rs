@@ -413,7 +413,7 @@ fn hop_page(r: &Response, page: crate::net::hop::Page, check: &'static str) -> F
     let mut f = Finding::new(page.code, check)
         .detail(page.meaning)
         .evidence("status", r.status)
-        .evidence("answered_by", page.hop.shown);
+        .evidence("answered_by", page.hop.shown());
     for (header, name) in [
         ("retry-after", "retry_after"),
         ("x-squid-error", "proxy_error"),
@@ -423,7 +423,7 @@ fn hop_page(r: &Response, page: crate::net::hop::Page, check: &'static str) -> F
         }
     }
     if r.is_html() {
-        f = f.evidence("title", html_title(r));
+        f = f.evidence("page", html_title(r));
     }
     f
 }

@@ -56,51 +56,55 @@ impl Product {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hop {
     pub product: Product,
-    /// As the answer named it, with the header: `nginx/1.22.1 (Server)`.
-    pub shown: String,
+    /// As the answer named it: `nginx/1.22.1`, `1.1 proxy (squid/5.7)`, `Cloudflare`.
+    pub name: String,
+    /// The header that revealed it, lowercase.
+    pub header: String,
 }
 
-/// The intermediaries `headers` reveal, nearest the gateway last as far as `Via` tells.
+impl Hop {
+    /// The name with the header that revealed it: `nginx/1.22.1 (server header)`.
+    pub fn shown(&self) -> String {
+        format!("{} ({} header)", self.name, self.header)
+    }
+}
+
+/// The intermediaries `headers` reveal, in the order their headers came.
 pub fn revealed(headers: &[(String, String)]) -> Vec<Hop> {
     let mut hops: Vec<Hop> = Vec::new();
-    let mut add = |product: Product, shown: String| {
-        if !hops
-            .iter()
-            .any(|h| h.product == product && product != Product::Other)
-        {
-            hops.push(Hop { product, shown });
+    let mut add = |product: Product, name: &str, header: &str| {
+        let known = product != Product::Other && hops.iter().any(|h| h.product == product);
+        if !known {
+            hops.push(Hop {
+                product,
+                name: name.to_owned(),
+                header: header.to_owned(),
+            });
         }
     };
-    for (name, value) in headers {
-        let name = name.to_ascii_lowercase();
-        let lower = value.to_ascii_lowercase();
-        let by = |product: Product| (product, format!("{} ({name})", value.trim()));
-        let found = match name.as_str() {
-            "server" => server_product(&lower).map(by),
-            "x-squid-error" => Some((Product::Squid, format!("squid ({name}: {})", value.trim()))),
-            "cf-ray" => Some((Product::Cloudflare, format!("Cloudflare ({name})"))),
-            "x-amz-cf-id" | "x-amz-cf-pop" => {
-                Some((Product::CloudFront, format!("Amazon CloudFront ({name})")))
+    for (header, value) in headers {
+        let header = header.to_ascii_lowercase();
+        let value = value.trim();
+        let found = match header.as_str() {
+            "server" => server_product(&value.to_ascii_lowercase()).map(|p| (p, value)),
+            "x-squid-error" => Some((Product::Squid, "squid")),
+            "cf-ray" => Some((Product::Cloudflare, "Cloudflare")),
+            "x-amz-cf-id" | "x-amz-cf-pop" => Some((Product::CloudFront, "Amazon CloudFront")),
+            "x-amzn-requestid" | "x-amzn-errortype" | "x-amz-apigw-id" => {
+                Some((Product::AwsApiGateway, "Amazon API Gateway"))
             }
-            "x-amzn-requestid" | "x-amzn-errortype" | "x-amz-apigw-id" => Some((
-                Product::AwsApiGateway,
-                format!("Amazon API Gateway ({name})"),
-            )),
-            "x-amzn-trace-id" => Some((
-                Product::AwsLoadBalancer,
-                format!("an AWS load balancer ({name})"),
-            )),
+            "x-amzn-trace-id" => Some((Product::AwsLoadBalancer, "an AWS load balancer")),
             "x-vercel-id" | "x-vercel-error" | "x-vercel-cache" => {
-                Some((Product::Vercel, format!("Vercel ({name})")))
+                Some((Product::Vercel, "Vercel"))
             }
-            "x-envoy-upstream-service-time" => Some((Product::Envoy, format!("envoy ({name})"))),
-            "x-varnish" => Some((Product::Varnish, format!("Varnish ({name})"))),
+            "x-envoy-upstream-service-time" => Some((Product::Envoy, "envoy")),
+            "x-varnish" => Some((Product::Varnish, "Varnish")),
             _ => None,
         };
-        if let Some((product, shown)) = found {
-            add(product, shown);
+        if let Some((product, name)) = found {
+            add(product, name, &header);
         }
-        if name == "via" {
+        if header == "via" {
             for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
                 let e = entry.to_ascii_lowercase();
                 let product = if e.contains("squid") {
@@ -109,12 +113,12 @@ pub fn revealed(headers: &[(String, String)]) -> Vec<Hop> {
                     Product::CloudFront
                 } else if e.contains("varnish") {
                     Product::Varnish
-                } else if e.contains("vegur") || e.contains("envoy") {
+                } else if e.contains("envoy") {
                     Product::Envoy
                 } else {
                     Product::Other
                 };
-                add(product, format!("{entry} (via)"));
+                add(product, entry, "via");
             }
         }
     }
@@ -177,10 +181,10 @@ pub fn page(status: u16, headers: &[(String, String)], has_error_envelope: bool)
     let hop = hops
         .iter()
         .find(|h| squid_error.is_some() && h.product == Product::Squid)
-        .or_else(|| hops.iter().find(|h| h.shown.ends_with("(server)")))
+        .or_else(|| hops.iter().find(|h| h.header == "server"))
         .or_else(|| hops.first())?
         .clone();
-    let who = hop.shown.clone();
+    let who = hop.name.clone();
     if status == 407 {
         return Some(Page {
             code: Code::NetProxy,
@@ -326,7 +330,7 @@ mod tests {
                 Product::Cloudflare
             ]
         );
-        assert_eq!(hops[0].shown, "nginx/1.22.1 (server)");
+        assert_eq!(hops[0].shown(), "nginx/1.22.1 (server header)");
         // The gateway's own server is not a hop.
         assert!(revealed(&h(&[("server", "uvicorn")])).is_empty());
     }

@@ -194,7 +194,7 @@ fn pages_from_nginx_name_nginx_and_what_the_status_means_there() {
         assert_eq!(codes, ["net.intermediary"], "{recording}");
         let f = crate::finding(&doc, "net.intermediary");
         assert_eq!(f["evidence"]["status"], status, "{recording}");
-        assert_eq!(f["evidence"]["answered_by"], "nginx/1.22.1 (server)");
+        assert_eq!(f["evidence"]["answered_by"], "nginx/1.22.1 (server header)");
         let detail = f["detail"].as_str().unwrap();
         assert!(detail.contains(words), "{recording}: {detail}");
         assert!(!f["fix"].as_str().unwrap().contains("report the call ID"));

@@ -610,7 +610,7 @@ fn behind_a_stock_nginx_the_stream_is_incremental() {
     );
     let path = facts["path"].as_str().unwrap();
     assert!(
-        path.starts_with("nginx/1.22.1 (server): proxy_read_timeout 60 s"),
+        path.starts_with("nginx/1.22.1 (server header): proxy_read_timeout 60 s"),
         "{path}"
     );
 }
