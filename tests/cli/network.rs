@@ -418,21 +418,36 @@ mod live {
     }
 
     fn stream_findings(base_url: &str) -> Vec<String> {
+        stream_over(base_url, "").0
+    }
+
+    /// The stream check's finding codes through `base_url` (trusting `cacert` if given), and
+    /// its trace.
+    fn stream_over(base_url: &str, cacert: &str) -> (Vec<String>, String) {
         let dir = tempdir();
-        let (_, stdout, _) = outcome(
-            tlcheck(dir.path())
-                .args(["stream", "--format", "json", "--timeout", "10"])
-                .env("TENSORLOOP_KEY", KEY)
-                .env("TENSORLOOP_BASE_URL", base_url),
-        );
-        let doc: Value = serde_json::from_str(&stdout).unwrap();
-        doc["findings"]
+        let mut cmd = tlcheck(dir.path());
+        cmd.args(["stream", "-v", "--format", "json", "--timeout", "10"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", base_url);
+        if !cacert.is_empty() {
+            cmd.args(["--cacert", cacert]);
+        }
+        let (_, stdout, _) = outcome(&mut cmd);
+        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        let findings = doc["findings"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|f| f["check"] == "stream")
             .map(|f| f["code"].as_str().unwrap().to_owned())
-            .collect()
+            .collect();
+        let stream = doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "stream")
+            .unwrap();
+        (findings, stream["trace"].to_string())
     }
 
     #[test]
@@ -445,6 +460,8 @@ mod live {
         let ports: Vec<(&str, String)> = [
             "PASS",
             "BUFFER",
+            "PASS_H2",
+            "BUFFER_H2",
             "TIMEOUT",
             "DOWN",
             "SMALLBODY",
@@ -458,6 +475,12 @@ mod live {
         let mut values = ports.clone();
         values.push(("DIR", dir.path().display().to_string()));
         values.push(("UPSTREAM", upstream.addr.port().to_string()));
+        let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+        values.push(("CERT", tls.join("self-signed.pem").display().to_string()));
+        values.push((
+            "CERT_KEY",
+            tls.join("self-signed.key").display().to_string(),
+        ));
         let conf = dir.path().join("nginx.conf");
         std::fs::write(&conf, config("nginx/nginx.conf", &values)).unwrap();
         let _nginx = Running(
@@ -481,6 +504,16 @@ mod live {
         );
         let buffered = stream_findings(&format!("http://127.0.0.1:{}/v1", port("BUFFER")));
         assert_eq!(buffered, ["stream.finished", "stream.buffered"]);
+        // Over TLS and HTTP/2: DATA frames instead of chunks, the same verdicts.
+        let cacert = tls.join("self-signed.pem").display().to_string();
+        let h2 = |name: &str| {
+            let (findings, trace) =
+                stream_over(&format!("https://127.0.0.1:{}/v1", port(name)), &cacert);
+            assert!(trace.contains("HTTP/2"), "{name}: {trace}");
+            findings
+        };
+        assert_eq!(h2("PASS_H2"), ["stream.finished"]);
+        assert_eq!(h2("BUFFER_H2"), ["stream.finished", "stream.buffered"]);
     }
 
     #[test]
