@@ -455,8 +455,15 @@ fn explain_error(e: &reqwest::Error, via_proxy: Option<ViaProxy>) -> (TransportK
     if let Some(tls) = texts.iter().find_map(|t| tls_problem(t, via_proxy)) {
         return (TransportKind::Tls, tls);
     }
-    if let Some(proxy) = texts.iter().find_map(|t| proxy_problem(t, via_proxy)) {
-        return (TransportKind::Proxy, proxy);
+    if texts
+        .iter()
+        .any(|t| t.contains("tunnel") || t.contains("proxy"))
+    {
+        let plain = texts.iter().find_map(|t| proxy_refusal(t, via_proxy));
+        return (
+            TransportKind::Proxy,
+            plain.unwrap_or_else(|| format!("the proxy refused or failed: {innermost}")),
+        );
     }
     let io_kind = chain
         .iter()
@@ -492,9 +499,9 @@ fn explain_error(e: &reqwest::Error, via_proxy: Option<ViaProxy>) -> (TransportK
     }
 }
 
-/// A proxy's refusal in plain words, if `text` describes one. The proxy's answer to CONNECT is
-/// known only as far as the HTTP client tells: 407, or another error status.
-fn proxy_problem(text: &str, via_proxy: Option<ViaProxy>) -> Option<String> {
+/// A proxy's refusal of CONNECT in plain words, if `text` describes one. Its answer is known only
+/// as far as the HTTP client tells: 407, or another error status.
+fn proxy_refusal(text: &str, via_proxy: Option<ViaProxy>) -> Option<String> {
     let variable = via_proxy.map_or("the proxy variable", |v| v.variable);
     if text.contains("proxy authorization required") {
         return Some(match via_proxy {
@@ -515,8 +522,7 @@ fn proxy_problem(text: &str, via_proxy: Option<ViaProxy>) -> Option<String> {
                 .to_owned(),
         );
     }
-    (text.contains("tunnel") || text.contains("proxy"))
-        .then(|| format!("the proxy refused or failed: {text}"))
+    None
 }
 
 /// A TLS failure in plain words, if `text` describes one.
