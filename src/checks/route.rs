@@ -30,7 +30,7 @@ pub fn keys_in(text: &str) -> Vec<String> {
 
 /// A finding for each key the route's answers carried, in a header or the body. Each key found
 /// is registered as a secret first, so that no output shows it.
-pub fn echoed_keys(requests: &[RequestRecord], check: &'static str) -> Vec<Finding> {
+pub fn leaked_keys(requests: &[RequestRecord], check: &'static str) -> Vec<Finding> {
     let mut findings = Vec::new();
     for r in requests {
         let path = url::Url::parse(&r.url).map_or(r.url.clone(), |u| u.path().to_owned());

@@ -360,7 +360,7 @@ async fn keyless(id: &'static str, s: &Shared) -> (Outcome, Option<Vec<String>>)
             );
         }
     };
-    for f in crate::checks::route::echoed_keys(&outcome.requests, id) {
+    for f in crate::checks::route::leaked_keys(&outcome.requests, id) {
         outcome.push(f);
     }
     (outcome, listed)
