@@ -83,7 +83,7 @@ _tlcheck() {
 
     case "${cmd}" in
         tlcheck)
-            opts="-v -h -V --color --no-input --verbose --base-url --model --key-file --key --timeout --cacert --curl --stream-timeout --idle-timeout --help --version doctor report models chat stream classify header url explain help"
+            opts="-v -h -V --color --no-input --verbose --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --help --version doctor report models chat stream classify header url explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,7 +133,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__chat)
-            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,7 +221,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__doctor)
-            opts="-o -v -h --no-spend --format --output --strict --base-url --model --key-file --key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --no-spend --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,7 +505,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__models)
-            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -559,7 +559,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__report)
-            opts="-o -v -h --no-spend --format --output --strict --base-url --model --key-file --key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --no-spend --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,7 +621,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__stream)
-            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

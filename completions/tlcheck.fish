@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlcheck_global_optspecs
-    string join \n color= no-input v/verbose base-url= model= key-file= key= timeout= cacert= curl stream-timeout= idle-timeout= h/help V/version
+    string join \n color= no-input v/verbose base-url= model= key-file= key= no-key timeout= cacert= curl stream-timeout= idle-timeout= h/help V/version
 end
 
 function __fish_tlcheck_needs_command
@@ -33,10 +33,11 @@ complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key-file -d 'Read the k
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_needs_command" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s h -l help -d 'Print help'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s V -l version -d 'Print version'
@@ -62,13 +63,14 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key-file -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-spend -d 'Skip every billed request (the chat and stream probes)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
@@ -84,13 +86,14 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key-file -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-spend -d 'Skip every billed request (the chat and stream probes)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
@@ -111,6 +114,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
@@ -131,6 +135,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l color -d 'When 
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
@@ -147,12 +152,13 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key-file -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed inside a stream, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l strict -d 'Exit 3 when there are warnings but no failures'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'

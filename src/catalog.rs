@@ -295,6 +295,16 @@ catalog! {
                 every call returns 401 `expired_key`.",
         fix: "Mint a replacement key now and roll it out before the expiry shown in the evidence.";
 
+    KeyLeaked = "key.leaked", Config, Fail,
+        title: "The route leaks a key to its caller",
+        cause: "An answer from the route checked with --no-key (your own backend, which adds the \
+                key itself) carried something that looks like an API key (`sk-…`) in a header or \
+                the body. Whoever calls the route, a browser included, can read it and call the \
+                gateway as you. LiteLLM quotes keys in some refusals, so a route that passes the \
+                gateway's errors on verbatim leaks its own key.",
+        fix: "Strip keys from everything the route returns (headers, error messages, echoed \
+              requests), then mint a new key and revoke the one that leaked.";
+
     // ---- header.* ----------------------------------------------------------------------------
     HeaderSchemeCase = "header.scheme_case", Config, Fail,
         title: "The scheme is not written exactly `Bearer`",
@@ -436,6 +446,22 @@ catalog! {
                 key is not sent to the new location.",
         fix: "If the location in the evidence is the gateway, use it as the base URL; otherwise \
               correct the base URL.";
+    NetIntermediary = "net.intermediary", Network, Fail,
+        title: "A proxy or load balancer in front of the gateway answered",
+        cause: "The answer came from an intermediary (nginx, a CDN, a load balancer, a platform), \
+                not from the gateway: its own page, no `x-litellm-*` headers, no call id. The \
+                evidence names who answered (from `Server`, `Via` and product headers) and what \
+                the status means there: 502, the gateway behind it is down or sent headers larger \
+                than the hop's buffer; 504, no first byte from the gateway within the hop's read \
+                timeout; 413, the request body is larger than the hop allows; 503, maintenance or \
+                overload; 403 or 429 from a CDN, its own firewall or rate rules.",
+        fix: "Fix it on that hop, not in your key or code. 502: check the gateway behind it, and \
+              raise the header buffer (nginx `proxy_buffer_size 8k`). 504: raise the read timeout \
+              (nginx `proxy_read_timeout`) above the model's time to first token, or turn on the \
+              gateway's keepalive pings. 413: raise the body limit (nginx \
+              `client_max_body_size`). 503: wait as long as `Retry-After` says. 403 or 429: ask \
+              whoever runs the hop to allow these requests. The gateway never saw the request, so \
+              there is no call id to quote; tlcheck's request id is in the report.";
     NetNotGateway = "net.not_gateway", Network, Fail,
         title: "Something other than the TensorLoop API answered",
         cause: "The base URL answered, but not the way the gateway does: an HTML page, a body that \
@@ -597,17 +623,25 @@ catalog! {
     StreamCut = "stream.cut", Stream, Fail,
         title: "The connection broke in the middle of the stream",
         cause: "The response body stopped before its end: something between the gateway and this \
-                machine closed the connection. Typical causes are idle or total-time limits in a \
-                proxy, a load balancer or a serverless platform (often 30, 60, 100 or 120 seconds).",
-        fix: "Raise the time limit of the proxy or platform in between, or move the call to a \
-              non-edge function. Aborted streams are charged in full, so every retry costs again.";
+                machine closed the connection. The evidence gives the silence before the cut: \
+                when it matches a known idle limit (30 s, 60 s for nginx and AWS load balancers, \
+                100–125 s for Cloudflare), a hop closed the stream because no byte came for that \
+                long; a cut while bytes were flowing is a limit on the total time, or a crash.",
+        fix: "Raise the idle or read timeout of the proxy or platform in between (nginx \
+              `proxy_read_timeout`), or have the gateway send keepalive comments more often than \
+              that limit (LiteLLM `sse_keepalive_ping_interval_seconds`); for a total-time limit, \
+              move the call to a non-edge function. Aborted streams are charged in full, so every \
+              retry costs again.";
     StreamErrorEvent = "stream.error_event", Stream, Fail,
         title: "The stream carried an error event",
-        cause: "The gateway sent `data: {\"error\": ...}` mid-stream: the provider failed after the \
-                stream had started, so the HTTP status stayed 200, and the stream then ended without \
-                `[DONE]`.",
-        fix: "Handle error frames in your stream loop and retry the request; the embedded error is \
-              diagnosed in its own finding.";
+        cause: "The gateway sent `data: {\"error\": ...}` in the stream: the provider failed after \
+                the stream had started, so the HTTP status stayed 200. With keepalive pings on, \
+                LiteLLM opens the stream before the model answers, so even a refusal (a provider \
+                rate limit, an outage) arrives this way, followed by `data: [DONE]`: a client \
+                that only waits for `[DONE]` sees a complete, empty answer.",
+        fix: "Check every `data:` frame for an `error` object in your stream loop, and treat it \
+              as the request's failure; the embedded error is diagnosed in its own finding (a rate \
+              limit in a frame is a rate limit).";
     StreamNotSse = "stream.not_sse", Stream, Fail,
         title: "A JSON error came back instead of a stream",
         cause: "The gateway refused the request before the first chunk, so it answered with an \
@@ -616,13 +650,19 @@ catalog! {
         fix: "Check the status code before reading a stream; the embedded error is diagnosed in its \
               own finding.";
     StreamBuffered = "stream.buffered", Stream, Warn,
-        title: "The stream arrived in one burst",
-        cause: "The events arrived together after a long silence, so something between the gateway \
-                and this machine buffers the response: a reverse proxy without \
-                `X-Accel-Buffering: no`, a serverless platform, antivirus or a corporate proxy.",
-        fix: "Turn response buffering off in the proxy or platform in between. In your own client \
-              read the stream incrementally (OpenAI SDK `stream=True`, `eventsource-parser` in \
-              JavaScript) instead of waiting for the whole body.";
+        title: "A hop on the path buffers the stream",
+        cause: "Many events arrived in one frame (one HTTP/1.1 chunk or HTTP/2 DATA frame). The \
+                gateway writes each event as its own frame, even when its model answered all at \
+                once, so a hop between it and this machine collected them: nginx that ignores \
+                the gateway's `X-Accel-Buffering: no` (`proxy_ignore_headers`, or an outer tier \
+                the inner one hides the header from), a CDN or serverless platform, antivirus or \
+                a TLS-inspecting proxy. Events that merely arrive close together, one to a frame, \
+                were produced at once by the model or gateway and are not this.",
+        fix: "Turn response buffering off in the hop in between: nginx `proxy_buffering off` for \
+              this location (or stop ignoring `X-Accel-Buffering`, and pass it on from an inner \
+              tier with `proxy_pass_header X-Accel-Buffering`); a proxy's or platform's own \
+              streaming setting otherwise. In your own client read the stream incrementally \
+              (OpenAI SDK `stream=True`, `eventsource-parser` in JavaScript).";
     StreamFinished = "stream.finished", Stream, Info,
         title: "The model ended the answer itself",
         cause: "`finish_reason` `stop`, `length` or `content_filter` is a natural end: the model \
@@ -785,9 +825,17 @@ mod tests {
             );
         }
         // Codes added since the brief, which allows additions (never renames).
-        let added = ["url.conflict", "model.conflict"];
+        let added = [
+            "url.conflict",
+            "model.conflict",
+            "net.intermediary",
+            "key.leaked",
+        ];
         for code in added {
-            assert!(Code::parse(code).is_some(), "{code}");
+            assert!(
+                Code::parse(code).is_some(),
+                "{code} missing from the catalog"
+            );
         }
         assert_eq!(Code::ALL.len(), brief.len() + added.len());
     }

@@ -44,9 +44,9 @@ pub fn exit_codes() -> String {
 /// Default deadline for each network step, in seconds.
 pub const DEFAULT_TIMEOUT: f64 = 30.0;
 /// Default deadline for a whole streamed answer, in seconds.
-pub const DEFAULT_STREAM_TIMEOUT: f64 = 60.0;
+pub const DEFAULT_STREAM_TIMEOUT: f64 = 150.0;
 /// Default longest silence inside a stream, in seconds.
-pub const DEFAULT_IDLE_TIMEOUT: f64 = 20.0;
+pub const DEFAULT_IDLE_TIMEOUT: f64 = 130.0;
 
 /// The environment variables tlcheck reads.
 pub const ENVIRONMENT: &str = "\
@@ -165,11 +165,14 @@ pub struct NetArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Stream")]
 pub struct StreamArgs {
-    /// Deadline for a whole streamed answer, in seconds
+    /// Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is
+    /// told from a slow stream)
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_STREAM_TIMEOUT, value_parser = parse_seconds)]
     pub stream_timeout: f64,
 
-    /// Longest silence allowed inside a stream, in seconds
+    /// Longest time without an event inside a stream, in seconds (keepalive comments do not
+    /// count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a
+    /// proxy's cut is seen rather than pre-empted
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_IDLE_TIMEOUT, value_parser = parse_seconds)]
     pub idle_timeout: f64,
 }
@@ -199,6 +202,11 @@ pub struct InputFlags {
 
     #[command(flatten)]
     pub key: KeyFlags,
+
+    /// Send no key: check a route of your own backend that adds the key itself (its URL in
+    /// --base-url). The models and stream checks run without a key; any key configured is unused
+    #[arg(long, conflicts_with_all = ["key", "key_file"])]
+    pub no_key: bool,
 }
 
 /// Where the key comes from, for a command that needs only the key.

@@ -9,6 +9,7 @@ pub mod key_info;
 pub mod live;
 pub mod models;
 pub mod network;
+pub mod route;
 pub mod stream;
 pub mod url;
 

@@ -15,11 +15,11 @@ pub struct Listed {
     pub ids: Option<Vec<String>>,
 }
 
-pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) -> Listed {
+pub async fn check(http: &Http, gateway: &Gateway, key: Option<&ApiKey>, model: &str) -> Listed {
     let request = Request {
         method: "GET",
         url: gateway.api("models"),
-        key: Some(key),
+        key,
         json: None,
     };
     let mut out = Outcome::default();

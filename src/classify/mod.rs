@@ -69,6 +69,9 @@ impl ErrorInfo {
 /// findings.
 pub fn classify(r: &Response, check: &'static str) -> Vec<Finding> {
     let info = ErrorInfo::from_body(r.body);
+    if let Some(page) = crate::net::hop::page(r.status, r.headers, info.is_some()) {
+        return vec![hop_page(r, page, check)];
+    }
     if (200..300).contains(&r.status) && info.is_none() {
         if r.is_html() {
             return vec![not_gateway(r, check)];
@@ -375,6 +378,26 @@ fn model_detail(msg: &str) -> String {
         .filter(|m| !m.is_empty())
         .map(|m| format!("the gateway has no model `{m}`"))
         .unwrap_or_else(|| "the gateway has no model by that name".to_owned())
+}
+
+/// A page an intermediary answered with: who, and what its status means there.
+fn hop_page(r: &Response, page: crate::net::hop::Page, check: &'static str) -> Finding {
+    let mut f = Finding::new(page.code, check)
+        .detail(page.meaning)
+        .evidence("status", r.status)
+        .evidence("answered_by", page.hop.shown());
+    for (header, name) in [
+        ("retry-after", "retry_after"),
+        ("x-squid-error", "proxy_error"),
+    ] {
+        if let Some(v) = r.header(header) {
+            f = f.evidence(name, v);
+        }
+    }
+    if r.is_html() {
+        f = f.evidence("page", html_title(r));
+    }
+    f
 }
 
 fn not_gateway(r: &Response, check: &'static str) -> Finding {

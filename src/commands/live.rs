@@ -57,6 +57,8 @@ struct Shared {
     key: Option<ApiKey>,
     /// Why `key` is absent.
     no_key_because: String,
+    /// `--no-key`: the base URL is a route of the customer's own backend that adds the key.
+    keyless_route: bool,
     model: String,
     stream_limits: stream::Limits,
 }
@@ -81,7 +83,7 @@ pub(crate) fn collect(
     url_arg: Option<Sourced<String>>,
 ) -> anyhow::Result<(Report, Redactor)> {
     let mut resolved = ctx.resolve_target()?;
-    if plan.key && resolved.key.is_none() && ctx.can_prompt {
+    if plan.key && resolved.key.is_none() && ctx.can_prompt && !ctx.no_key {
         resolved.key = prompt_for_key()?;
     }
     let mut redactor = Redactor::new();
@@ -90,7 +92,11 @@ pub(crate) fn collect(
     }
     let target = Target {
         base_url: url_arg.or(resolved.base_url.clone()),
-        key: if plan.key { resolved.key.clone() } else { None },
+        key: if plan.key && !ctx.no_key {
+            resolved.key.clone()
+        } else {
+            None
+        },
         // Only the checks that name a model show it.
         model: if plan
             .checks
@@ -115,7 +121,13 @@ pub(crate) fn collect(
 
     // Offline: the key and the base URL.
     let mut key_usable = false;
-    if plan.key {
+    if plan.key && ctx.no_key {
+        report.skip(
+            ids::KEY,
+            "API key",
+            "not used: --no-key checks a route that adds the key itself".to_owned(),
+        );
+    } else if plan.key {
         let started = Instant::now();
         let findings = key::check(&report.target);
         key_usable = report.target.key.is_some();
@@ -195,6 +207,7 @@ pub(crate) fn collect(
         gateway,
         key,
         no_key_because,
+        keyless_route: ctx.no_key,
         model,
         stream_limits,
     });
@@ -246,7 +259,7 @@ pub(crate) fn listed_models(ctx: &Context) -> Option<Vec<String>> {
         .enable_all()
         .build()
         .ok()?;
-    let listed = runtime.block_on(models::check(&http, &gateway, &key, DEFAULT_MODEL));
+    let listed = runtime.block_on(models::check(&http, &gateway, Some(&key), DEFAULT_MODEL));
     listed.ids.filter(|ids| !ids.is_empty())
 }
 
@@ -388,12 +401,44 @@ async fn live(
     ran
 }
 
+/// A check against a keyless route of the customer's own backend (`--no-key`): models and the
+/// stream run without a key, and nothing they get back may carry one.
+async fn keyless(id: &'static str, s: &Shared) -> (Outcome, Option<Vec<String>>) {
+    let (mut outcome, listed) = match id {
+        ids::MODELS => {
+            let listed = models::check(&s.http, &s.gateway, None, &s.model).await;
+            (listed.outcome, listed.ids)
+        }
+        ids::STREAM => (
+            stream::check(&s.http, &s.gateway, None, &s.model, s.stream_limits).await,
+            None,
+        ),
+        _ => {
+            return (
+                Outcome::skip(
+                    "not run: --no-key checks a route of your own backend, where only the \
+                     models and stream checks apply"
+                        .to_owned(),
+                ),
+                None,
+            );
+        }
+    };
+    for f in crate::checks::route::leaked_keys(&outcome.requests, id) {
+        outcome.push(f);
+    }
+    (outcome, listed)
+}
+
 async fn run_one(
     id: &'static str,
     s: &Shared,
     plan: Plan,
     _spinner: Spinner,
 ) -> (Outcome, Option<Vec<String>>) {
+    if s.keyless_route {
+        return keyless(id, s).await;
+    }
     if id == ids::HEALTH {
         return (health::check(&s.http, &s.gateway).await, None);
     }
@@ -411,7 +456,7 @@ async fn run_one(
     }
     match id {
         ids::MODELS => {
-            let listed = models::check(&s.http, &s.gateway, key, &s.model).await;
+            let listed = models::check(&s.http, &s.gateway, Some(key), &s.model).await;
             (listed.outcome, listed.ids)
         }
         ids::KEY_INFO => (
@@ -420,7 +465,7 @@ async fn run_one(
         ),
         ids::CHAT => (chat::check(&s.http, &s.gateway, key, &s.model).await, None),
         ids::STREAM => (
-            stream::check(&s.http, &s.gateway, key, &s.model, s.stream_limits).await,
+            stream::check(&s.http, &s.gateway, Some(key), &s.model, s.stream_limits).await,
             None,
         ),
         _ => (Outcome::skip("unknown check"), None),

@@ -31,6 +31,8 @@ pub(crate) struct Context {
     /// The trace level (`-v`, `-vv`) and whether to print curl reproductions (`--curl`).
     pub verbose: u8,
     pub curl: bool,
+    /// Check a keyless route of the customer's own backend (`--no-key`).
+    pub no_key: bool,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
     /// The colour choice (`--color`): a report written to a file is coloured only when asked.
@@ -56,6 +58,7 @@ impl Context {
             verbose: global.verbose,
             curl: false,
             color: global.color,
+            no_key: false,
             can_prompt: !global.no_input
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()
@@ -81,6 +84,7 @@ impl Context {
     fn with_inputs(mut self, i: cli::InputFlags) -> Self {
         self.inputs.base_url = i.base_url;
         self.inputs.model = i.model;
+        self.no_key = i.no_key;
         self.with_key(i.key)
     }
 

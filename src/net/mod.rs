@@ -2,6 +2,7 @@
 //! followed, bodies read up to a cap, and transport failures told apart (DNS, connect, TLS, proxy,
 //! timeout).
 
+pub mod hop;
 pub mod proxy;
 pub mod wire;
 
@@ -107,7 +108,7 @@ pub struct Opened {
     pub started: Instant,
     pub wire: Wire,
     response: reqwest::Response,
-    via_proxy: bool,
+    via_proxy: Option<ViaProxy>,
 }
 
 impl Opened {
@@ -182,7 +183,16 @@ pub struct Http {
     client: reqwest::Client,
     resolver: Arc<TimedResolver>,
     timeout: Duration,
-    via_proxy: bool,
+    via_proxy: Option<ViaProxy>,
+}
+
+/// The proxy requests go through, as far as failures are explained by it.
+#[derive(Clone, Copy, Debug)]
+struct ViaProxy {
+    /// The variable that named it (`HTTPS_PROXY`…).
+    variable: &'static str,
+    /// Whether its URL carries credentials (`http://user:pass@host:port`).
+    credentials: bool,
 }
 
 impl Http {
@@ -215,9 +225,14 @@ impl Http {
                 ))
             })?;
             builder = builder.proxy(p);
-            true
+            Some(ViaProxy {
+                variable: choice.variable,
+                credentials: choice
+                    .parsed()
+                    .is_some_and(|u| !u.username().is_empty() || u.password().is_some()),
+            })
         } else {
-            false
+            None
         };
         let client = builder
             .build()
@@ -402,7 +417,7 @@ impl Http {
 }
 
 /// Tell a reqwest error's cause apart and say it in plain words.
-fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String) {
+fn explain_error(e: &reqwest::Error, via_proxy: Option<ViaProxy>) -> (TransportKind, String) {
     let mut chain: Vec<&(dyn StdError + 'static)> = vec![e];
     let mut current: &(dyn StdError + 'static) = e;
     while let Some(next) = current.source() {
@@ -437,16 +452,17 @@ fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String)
             format!("the answer is not valid HTTP: {innermost}"),
         );
     }
-    if let Some(tls) = texts.iter().find_map(|t| tls_problem(t)) {
+    if let Some(tls) = texts.iter().find_map(|t| tls_problem(t, via_proxy)) {
         return (TransportKind::Tls, tls);
     }
     if texts
         .iter()
         .any(|t| t.contains("tunnel") || t.contains("proxy"))
     {
+        let plain = texts.iter().find_map(|t| proxy_refusal(t, via_proxy));
         return (
             TransportKind::Proxy,
-            format!("the proxy refused or failed: {innermost}"),
+            plain.unwrap_or_else(|| format!("the proxy refused or failed: {innermost}")),
         );
     }
     let io_kind = chain
@@ -459,7 +475,7 @@ fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String)
             TransportKind::Timeout,
             "the connection timed out".to_owned(),
         ),
-        Some(K::ConnectionRefused) if via_proxy => (
+        Some(K::ConnectionRefused) if via_proxy.is_some() => (
             TransportKind::Proxy,
             "the proxy refused the connection".to_owned(),
         ),
@@ -477,15 +493,52 @@ fn explain_error(e: &reqwest::Error, via_proxy: bool) -> (TransportKind, String)
             TransportKind::Connect,
             format!("the host is unreachable: {innermost}"),
         ),
-        _ if e.is_connect() && via_proxy => (TransportKind::Proxy, innermost),
+        _ if e.is_connect() && via_proxy.is_some() => (TransportKind::Proxy, innermost),
         _ if e.is_connect() => (TransportKind::Connect, innermost),
         _ => (TransportKind::Other, innermost),
     }
 }
 
+/// A proxy's refusal of CONNECT in plain words, if `text` describes one. Its answer is known only
+/// as far as the HTTP client tells: 407, or another error status.
+fn proxy_refusal(text: &str, via_proxy: Option<ViaProxy>) -> Option<String> {
+    let variable = via_proxy.map_or("the proxy variable", |v| v.variable);
+    if text.contains("proxy authorization required") {
+        return Some(match via_proxy {
+            Some(v) if v.credentials => format!(
+                "the proxy rejected the credentials in {variable} (407 Proxy Authentication \
+                 Required): check the user name and password"
+            ),
+            _ => format!(
+                "the proxy asks for credentials (407 Proxy Authentication Required): put them in \
+                 {variable} as http://user:password@host:port"
+            ),
+        });
+    }
+    if text.contains("tunnel error: unsuccessful") {
+        return Some(
+            "the proxy refused to open a tunnel to the gateway: it answered CONNECT with an error \
+             status (403 when its rules deny this destination)"
+                .to_owned(),
+        );
+    }
+    None
+}
+
 /// A TLS failure in plain words, if `text` describes one.
-fn tls_problem(text: &str) -> Option<String> {
-    let plain = if text.contains("unknownissuer") || text.contains("unknown issuer") {
+fn tls_problem(text: &str, via_proxy: Option<ViaProxy>) -> Option<String> {
+    let unknown_issuer = text.contains("unknownissuer") || text.contains("unknown issuer");
+    if let (true, Some(v)) = (unknown_issuer, via_proxy) {
+        // Through a proxy, an unknown issuer is nearly always the proxy re-signing the site.
+        return Some(format!(
+            "the certificate is signed by an authority this machine does not trust, and the \
+             connection goes through the proxy in {}: a TLS-inspecting proxy presents its own \
+             certificate for every site. Trust that proxy's root certificate (--cacert FILE); the \
+             gateway's own CA does not help",
+            v.variable
+        ));
+    }
+    let plain = if unknown_issuer {
         "the certificate is signed by an authority this machine does not trust: a self-signed \
          certificate, or a TLS-inspecting proxy whose root certificate is not installed; if you \
          trust it, pass that root with --cacert FILE"

@@ -92,7 +92,7 @@ pub fn decide(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> ProxyDecision 
         && let Some(entry) = list
             .split(',')
             .map(str::trim)
-            .find(|e| no_proxy_matches(e, host))
+            .find(|e| no_proxy_matches(e, host, url.port_or_known_default()))
     {
         return ProxyDecision::Bypassed {
             by,
@@ -107,16 +107,22 @@ pub fn decide(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> ProxyDecision 
     ProxyDecision::Use(ProxyChoice { variable, url })
 }
 
-fn no_proxy_matches(entry: &str, host: &str) -> bool {
+fn no_proxy_matches(entry: &str, host: &str, port: Option<u16>) -> bool {
     if entry.is_empty() {
         return false;
     }
     if entry == "*" {
         return true;
     }
-    // Entries may carry a port (`host:8080`); the host part decides.
+    // An entry with a port (`host:8080`) covers that host on that port only, as Python's
+    // requests and httpx read it (curl ignores such entries: it uses the proxy for every port).
     let entry_host = match entry.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.contains(':') => h,
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.contains(':') => {
+            if p.parse::<u16>().ok() != port {
+                return false;
+            }
+            h
+        }
         _ => entry,
     };
     let entry_host = entry_host.trim_start_matches('[').trim_end_matches(']');
@@ -217,6 +223,15 @@ mod tests {
             ("127.0.0.0/8", "http://127.0.0.1:4000/", true),
             ("10.0.0.0/8", "http://127.0.0.1:4000/", false),
             ("::1", "http://[::1]:4000/", true),
+            // An entry with a port covers that port only (requests and httpx; curl never
+            // matches it).
+            ("localhost:9999", "http://localhost:4130/", false),
+            ("localhost:9999", "http://localhost:9999/", true),
+            (
+                "litellm.tensorloop.tech:8443",
+                "https://litellm.tensorloop.tech/",
+                false,
+            ),
         ];
         for (entry, u, bypass) in cases {
             let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([

@@ -1,8 +1,8 @@
 //! `tlcheck stream` against local servers that stream, stall, buffer and break, byte for byte.
 
 use crate::support::{
-    Reply, Seen, Server, Step, chunk, delta, finish, healthy, recorded, recorded_stream,
-    stream_head,
+    Reply, Seen, Server, Step, chunk, delta, finish, healthy, path_recording, recorded,
+    recorded_stream, stream_head,
 };
 use crate::{outcome, tempdir, tlcheck, transcript};
 use insta::assert_snapshot;
@@ -181,7 +181,14 @@ fn no_done_after_a_finish_reason_is_a_warning() {
     let server = streaming(steps);
     let (code, doc, _) = run(&server, &[]);
     assert_eq!(code, 0, "{doc:#}");
-    assert_eq!(findings(&doc), [pair("stream.no_done", "warn")]);
+    // The model ended the answer itself, and the missing `[DONE]` is a warning beside it.
+    assert_eq!(
+        findings(&doc),
+        [
+            pair("stream.no_done", "warn"),
+            pair("stream.finished", "info")
+        ]
+    );
     let (code, _, _) = run(&server, &["--strict"]);
     assert_eq!(code, 3);
 }
@@ -301,7 +308,7 @@ fn a_stalled_stream_stops_at_the_idle_timeout() {
 fn a_stream_that_never_ends_stops_at_the_stream_timeout() {
     let mut steps = vec![write(stream_head())];
     for _ in 0..200 {
-        steps.push(write(chunk(b": ping\n\n")));
+        steps.push(write(chunk(&delta("1"))));
         steps.push(ms(100));
     }
     let (code, doc, elapsed) = run(
@@ -374,7 +381,7 @@ fn classify_gives_transcripts_the_same_verdicts() {
         (
             b"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\n",
             0,
-            &["stream.no_done"],
+            &["stream.no_done", "stream.finished"],
         ),
         (
             b"data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
@@ -399,4 +406,377 @@ fn classify_gives_transcripts_the_same_verdicts() {
             .collect();
         assert_eq!(codes, expected, "{stdout}");
     }
+}
+
+#[test]
+fn keepalive_pings_do_not_hide_a_silent_model() {
+    // LiteLLM with `sse_keepalive_ping_interval_seconds`: one event, then only `: ping` every
+    // 200 ms. Bytes keep flowing; no event does.
+    let mut steps = events_every(10, &[delta("1")]);
+    for _ in 0..100 {
+        steps.push(write(chunk(b": ping\n\n")));
+        steps.push(ms(200));
+    }
+    let (code, doc, elapsed) = run(&streaming(steps), &["--idle-timeout", "1"]);
+    assert_eq!(code, 16, "{doc:#}");
+    let f = crate::finding(&doc, "stream.no_done");
+    assert_eq!(f["evidence"]["stopped_by"], "idle_timeout");
+    assert!(f["detail"].as_str().unwrap().contains("keepalive"), "{f}");
+    let keepalives = stream_check(&doc)["facts"]["keepalives"].as_str().unwrap();
+    assert!(keepalives.contains("`: ping` comments"), "{keepalives}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+/// The 5-event answer as LiteLLM frames it: one chunk per event.
+fn answer_events() -> Vec<Vec<u8>> {
+    vec![
+        delta("1"),
+        delta(" 2"),
+        delta(" 3"),
+        delta(" 4"),
+        delta(" 5"),
+        finish("stop"),
+        b"data: [DONE]\n\n".to_vec(),
+    ]
+}
+
+#[test]
+fn a_fast_model_after_a_slow_first_token_is_not_buffering() {
+    // Every event in its own chunk, all written at once after 1.2 s: a model that answers fast,
+    // or a provider whose streaming the gateway simulates. Timing alone looks like a burst.
+    let mut all = Vec::new();
+    for e in answer_events() {
+        all.extend_from_slice(&chunk(&e));
+    }
+    all.extend_from_slice(b"0\r\n\r\n");
+    let steps = vec![write(stream_head()), ms(1200), write(all)];
+    let (code, doc, _) = run(&streaming(steps), &["--strict"]);
+    assert_eq!(code, 0, "no warning, even with --strict: {doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.finished", "info")]);
+    let delivery = stream_check(&doc)["facts"]["delivery"].as_str().unwrap();
+    assert!(delivery.starts_with("produced at once"), "{delivery}");
+    assert!(delivery.contains("not the path") || delivery.contains("unbuffered"));
+}
+
+#[test]
+fn a_buffering_hop_is_seen_without_any_silence() {
+    // A buffering hop in front of a fast first token: the whole answer in one chunk after
+    // 100 ms, far too soon for a rule on silence.
+    let mut body = Vec::new();
+    for e in answer_events() {
+        body.extend_from_slice(&e);
+    }
+    let steps = vec![
+        write(stream_head()),
+        ms(100),
+        write(chunk(&body)),
+        write(b"0\r\n\r\n".to_vec()),
+    ];
+    let (code, doc, _) = run(&streaming(steps), &[]);
+    assert_eq!(code, 0, "a warning: {doc:#}");
+    assert_eq!(
+        findings(&doc),
+        [
+            pair("stream.buffered", "warn"),
+            pair("stream.finished", "info")
+        ]
+    );
+    let f = crate::finding(&doc, "stream.buffered");
+    assert_eq!(f["evidence"]["most_events_per_frame"], 7);
+}
+
+#[test]
+fn too_few_events_are_inconclusive() {
+    let mut all = Vec::new();
+    for e in [delta("1"), b"data: [DONE]\n\n".to_vec()] {
+        all.extend_from_slice(&e);
+    }
+    let steps = vec![
+        write(stream_head()),
+        ms(50),
+        write(chunk(&all)),
+        write(b"0\r\n\r\n".to_vec()),
+    ];
+    let (code, doc, _) = run(&streaming(steps), &["--strict"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let delivery = stream_check(&doc)["facts"]["delivery"].as_str().unwrap();
+    assert!(delivery.starts_with("inconclusive"), "{delivery}");
+}
+
+#[test]
+fn the_probe_asks_for_enough_tokens_to_see_pacing() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Bytes(recorded_stream("stream_01_ok.raw")),
+        _ => healthy(req),
+    });
+    run(&server, &[]);
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    let cap = sent["max_tokens"].as_u64().unwrap();
+    assert!(
+        (20..=64).contains(&cap),
+        "tiny but enough for ~20 events: {cap}"
+    );
+}
+
+#[test]
+fn an_error_frame_after_keepalives_is_classified_by_its_content() {
+    // LiteLLM 1.106.2 with keepalive pings and a provider 429: headers without any
+    // `x-litellm-*`, pings, then the error as a frame under 200, then `[DONE]`.
+    let head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\nx-accel-buffering: no\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    let frame = br#"data: {"error": {"message": "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit reached for gpt-4o-mini", "type": "throttling_error", "param": null, "code": "429"}}
+
+"#;
+    let mut steps = vec![write(head)];
+    for _ in 0..3 {
+        steps.push(write(chunk(b": ping\n\n")));
+        steps.push(ms(50));
+    }
+    steps.push(write(chunk(frame)));
+    steps.push(write(chunk(b"data: [DONE]\n\n")));
+    steps.push(write(b"0\r\n\r\n".to_vec()));
+    let server = streaming(steps);
+    let (code, doc, _) = run(&server, &[]);
+    assert_eq!(code, 14, "a rate limit: {doc:#}");
+    assert_eq!(
+        findings(&doc),
+        [
+            pair("rate.upstream", "fail"),
+            pair("stream.error_event", "fail")
+        ]
+    );
+    let f = crate::finding(&doc, "stream.error_event");
+    assert!(
+        f["detail"].as_str().unwrap().contains("`[DONE]` followed"),
+        "{f}"
+    );
+    // No call id came back; the one tlcheck sent is the call's id.
+    let sent = server
+        .requests()
+        .last()
+        .unwrap()
+        .header("x-litellm-call-id")
+        .unwrap()
+        .to_owned();
+    let call = stream_check(&doc)["facts"]["call id"].as_str().unwrap();
+    assert!(call.starts_with(&sent), "{call}");
+    assert!(
+        stream_check(&doc)["facts"]["keepalives"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 `: ping`")
+    );
+}
+
+#[test]
+fn a_cut_after_silence_names_the_silence() {
+    // Two events, 1.5 s of silence, then the chunked body is closed without its last chunk.
+    let mut steps = events_every(10, &[delta("1"), delta(" 2")]);
+    steps.push(ms(1500));
+    steps.push(Step::Close);
+    let (code, doc, _) = run(&streaming(steps), &[]);
+    assert_eq!(code, 16, "{doc:#}");
+    let f = crate::finding(&doc, "stream.cut");
+    let silence = f["evidence"]["silence_before_cut_ms"].as_u64().unwrap();
+    assert!((1400..3000).contains(&silence), "{f}");
+    assert!(
+        f["detail"]
+            .as_str()
+            .unwrap()
+            .contains("after the last byte"),
+        "{f}"
+    );
+}
+
+/// A gateway whose streamed chat answer is what nginx or squid really sent (a recording).
+fn behind(recording: &'static str) -> Server {
+    Server::start(move |req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Script(path_recording(recording)),
+        _ => healthy(req),
+    })
+}
+
+#[test]
+fn behind_a_stock_nginx_the_stream_is_incremental() {
+    let (code, doc, _) = run(&behind("nginx_pass_paced"), &["--strict"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.finished", "info")]);
+    let facts = &stream_check(&doc)["facts"];
+    assert!(
+        facts["delivery"]
+            .as_str()
+            .unwrap()
+            .starts_with("incremental"),
+        "{facts}"
+    );
+    let path = facts["path"].as_str().unwrap();
+    assert!(
+        path.starts_with("nginx/1.22.1 (server header): proxy_read_timeout 60 s"),
+        "{path}"
+    );
+}
+
+#[test]
+fn behind_a_buffering_hop_the_stream_is_buffered_even_when_fast() {
+    // nginx ignoring X-Accel-Buffering over HTTP/1.0: all nine events in one chunk at 0.64 s,
+    // with a 0.5 s first token. No rule on silence could see it.
+    // mitmproxy as a reverse proxy holds the whole answer, headers included, and sends it as one
+    // chunk.
+    for recording in [
+        "nginx_buffered_paced",
+        "nginx_buffered_burst",
+        "mitmproxy_reverse_paced",
+    ] {
+        let (code, doc, _) = run(&behind(recording), &[]);
+        assert_eq!(code, 0, "{recording}: {doc:#}");
+        assert_eq!(
+            findings(&doc),
+            [
+                pair("stream.buffered", "warn"),
+                pair("stream.finished", "info")
+            ],
+            "{recording}"
+        );
+        let f = crate::finding(&doc, "stream.buffered");
+        assert_eq!(f["evidence"]["most_events_per_frame"], 9, "{recording}");
+    }
+}
+
+#[test]
+fn a_burst_through_a_stock_nginx_is_not_called_buffering() {
+    // The upstream wrote its whole answer at once; nginx read it in one go and passed it on as
+    // three chunks, one with seven events. The path may not be blamed for that.
+    let (code, doc, _) = run(&behind("nginx_pass_burst"), &["--strict"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.finished", "info")]);
+    let delivery = stream_check(&doc)["facts"]["delivery"].as_str().unwrap();
+    assert!(delivery.starts_with("inconclusive"), "{delivery}");
+}
+
+#[test]
+fn nginx_read_timeout_mid_stream_is_a_cut_after_its_silence() {
+    // proxy_read_timeout 1s and a model that stalls after two events: nginx closes the chunked
+    // body without its last chunk, 1 s after the last byte.
+    let (code, doc, _) = run(&behind("nginx_read_timeout_midstream"), &[]);
+    assert_eq!(code, 16, "{doc:#}");
+    assert_eq!(findings(&doc), [pair("stream.cut", "fail")]);
+    let f = crate::finding(&doc, "stream.cut");
+    let silence = f["evidence"]["silence_before_cut_ms"].as_u64().unwrap();
+    assert!((900..2500).contains(&silence), "{f}");
+}
+
+/// `tlcheck doctor --no-key` against a route of the customer's own backend, with a key also in
+/// the environment (which must stay unused).
+fn keyless_route(server: &Server) -> (i32, Value, String) {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args([
+                "doctor",
+                "--no-key",
+                "-vv",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+            ])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", server.base_url()),
+    );
+    assert!(!stdout.contains(KEY) && !stderr.contains(KEY));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none()),
+        "no request carried a key"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(doc["exit_code"], code);
+    (code, doc, stdout)
+}
+
+fn status_of<'a>(doc: &'a Value, id: &str) -> &'a str {
+    doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn no_key_checks_the_customers_own_route_without_a_key() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Script(path_recording("nginx_pass_paced")),
+        _ => healthy(req),
+    });
+    let (code, doc, _) = keyless_route(&server);
+    assert_eq!(code, 0, "{doc:#}");
+    for (id, status) in [
+        ("key", "skip"),
+        ("health", "skip"),
+        ("key_info", "skip"),
+        ("chat", "skip"),
+        ("models", "pass"),
+        ("stream", "pass"),
+    ] {
+        assert_eq!(status_of(&doc, id), status, "{id}: {doc:#}");
+    }
+    let facts = &stream_check(&doc)["facts"];
+    assert!(
+        facts["delivery"]
+            .as_str()
+            .unwrap()
+            .starts_with("incremental")
+    );
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.len(), 2, "models and the stream only: {paths:?}");
+}
+
+#[test]
+fn a_route_that_echoes_a_key_is_caught_and_the_key_never_shown() {
+    const LEAKED: &str = "sk-leaked0route0key0123456789";
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/models" => Reply::Bytes(crate::support::json_reply(
+            401,
+            "Unauthorized",
+            &[],
+            &format!(
+                r#"{{"error":{{"message":"Authentication Error, Invalid proxy server token passed. Received API Key = {LEAKED}","type":"auth_error","param":"None","code":"401"}}}}"#
+            ),
+        )),
+        "/v1/chat/completions" => Reply::Bytes(recorded_stream("stream_01_ok.raw")),
+        _ => healthy(req),
+    });
+    let (code, doc, stdout) = keyless_route(&server);
+    assert_eq!(code, 10, "{doc:#}");
+    let f = crate::finding(&doc, "key.leaked");
+    assert_eq!(f["evidence"]["where"], "body");
+    assert!(!stdout.contains(LEAKED), "the leaked key is never shown");
+    assert!(!stdout.contains("0route0key0123456789"));
+}
+
+#[test]
+fn no_headers_before_the_deadline_names_the_slow_first_token() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Hang,
+        _ => healthy(req),
+    });
+    let dir = tempdir();
+    let started = Instant::now();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["stream", "--format", "json", "--timeout", "1"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", server.base_url()),
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(code, 11, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let f = crate::finding(&doc, "net.timeout");
+    let detail = f["detail"].as_str().unwrap();
+    assert!(detail.contains("first token"), "{detail}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }

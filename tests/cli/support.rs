@@ -443,3 +443,24 @@ fn recorded_responses_keep_their_declared_length() {
         assert_eq!(body.len(), declared, "{name}");
     }
 }
+
+/// What a real intermediary sent, replayed with its recorded pacing: the bytes of
+/// `tests/fixtures/network-path/NAME.raw`, written read by read as `NAME.segments` lists them
+/// (milliseconds since the request, bytes), then the connection closed.
+pub fn path_recording(name: &str) -> Vec<Step> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/network-path");
+    let bytes = std::fs::read(dir.join(format!("{name}.raw"))).unwrap();
+    let segments = std::fs::read_to_string(dir.join(format!("{name}.segments"))).unwrap();
+    let mut steps = Vec::new();
+    let (mut from, mut clock) = (0, 0);
+    for line in segments.lines() {
+        let (at, len) = line.split_once(' ').unwrap();
+        let (at, len): (u64, usize) = (at.parse().unwrap(), len.parse().unwrap());
+        steps.push(Step::Sleep(Duration::from_millis(at.saturating_sub(clock))));
+        steps.push(Step::Write(bytes[from..from + len].to_vec()));
+        (from, clock) = (from + len, at);
+    }
+    assert_eq!(from, bytes.len(), "{name}: segments cover the recording");
+    steps.push(Step::Close);
+    steps
+}
