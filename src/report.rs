@@ -29,11 +29,6 @@ impl Evidence {
         Self::default()
     }
 
-    pub fn with(mut self, name: &'static str, value: impl Into<serde_json::Value>) -> Self {
-        self.push(name, value);
-        self
-    }
-
     pub fn push(&mut self, name: &'static str, value: impl Into<serde_json::Value>) {
         self.0.push((name, value.into()));
     }
