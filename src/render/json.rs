@@ -1,6 +1,8 @@
-//! The JSON renderer: one document on stdout, schema in README. Additive changes only.
+//! The JSON renderer: one document on stdout, described by `schema/report.schema.json` (derived
+//! from these types by `render::schema`). Additive changes only.
 
-use super::SCHEMA_VERSION;
+use super::trace::TraceDoc;
+use super::{SCHEMA_URL, SCHEMA_VERSION};
 use crate::catalog::{Code, Layer, Severity};
 use crate::inputs::{Shadowed, Source, Sourced};
 use crate::redact::mask_url_credentials;
@@ -8,6 +10,7 @@ use crate::report::{Evidence, Report, Status};
 use serde::Serialize;
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct Tool {
     name: &'static str,
     version: &'static str,
@@ -19,7 +22,13 @@ const TOOL: Tool = Tool {
 };
 
 #[derive(Serialize)]
-struct Document<'a> {
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "Report"))]
+/// A run's report: what was checked, every check, every finding, every request, the exit code.
+pub(super) struct Document<'a> {
+    /// The JSON Schema of this version's documents.
+    #[serde(rename = "$schema")]
+    schema: &'static str,
     schema_version: u32,
     tool: Tool,
     command: &'a str,
@@ -34,6 +43,7 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RunDoc<'a> {
     started_utc: String,
     os: &'static str,
@@ -43,6 +53,7 @@ struct RunDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct TargetDoc<'a> {
     base_url: Option<ValueDoc<'a>>,
     key: Option<KeyDoc<'a>>,
@@ -50,6 +61,7 @@ struct TargetDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct ValueDoc<'a> {
     value: String,
     source: &'a Source,
@@ -57,6 +69,7 @@ struct ValueDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct KeyDoc<'a> {
     fingerprint: String,
     sha256: String,
@@ -65,6 +78,7 @@ struct KeyDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct CheckDoc<'a> {
     id: &'a str,
     title: &'a str,
@@ -75,7 +89,7 @@ struct CheckDoc<'a> {
     timeline: Timeline<'a>,
     /// The check's requests on the wire, with `-v` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    trace: Option<Vec<serde_json::Value>>,
+    trace: Option<Vec<TraceDoc<'a>>>,
 }
 
 /// Phases as an object of milliseconds, in order.
@@ -89,6 +103,21 @@ impl Serialize for Timeline<'_> {
             map.serialize_entry(&k.replace(' ', "_"), &millis(*v))?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+impl schemars::JsonSchema for Timeline<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timeline".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Milliseconds from the start of the check to each phase, in order.",
+            "type": "object",
+            "additionalProperties": { "type": "number" },
+        })
     }
 }
 
@@ -106,7 +135,23 @@ impl<K: AsRef<str>> Serialize for Facts<'_, K> {
     }
 }
 
+#[cfg(test)]
+impl<K> schemars::JsonSchema for Facts<'_, K> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Facts".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Names and values, in order.",
+            "type": "object",
+            "additionalProperties": { "type": "string" },
+        })
+    }
+}
+
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RequestDoc<'a> {
     check: &'a str,
     method: &'a str,
@@ -123,6 +168,7 @@ struct RequestDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct FindingDoc<'a> {
     code: Code,
     severity: Severity,
@@ -136,6 +182,7 @@ struct FindingDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct Summary {
     fail: usize,
     warn: usize,
@@ -155,6 +202,7 @@ fn value_doc(v: &Sourced<String>) -> ValueDoc<'_> {
 pub fn report(report: &Report) -> String {
     let t = &report.target;
     let doc = Document {
+        schema: SCHEMA_URL,
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
         command: report.command,
@@ -247,7 +295,13 @@ pub fn report(report: &Report) -> String {
 }
 
 #[derive(Serialize)]
-struct CatalogDoc {
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "Catalog"))]
+/// The catalog of finding codes (`explain`).
+pub(super) struct CatalogDoc {
+    /// The JSON Schema of this version's documents.
+    #[serde(rename = "$schema")]
+    schema: &'static str,
     schema_version: u32,
     tool: Tool,
     command: &'static str,
@@ -256,6 +310,7 @@ struct CatalogDoc {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct EntryDoc {
     code: Code,
     layer: Layer,
@@ -269,6 +324,7 @@ struct EntryDoc {
 /// Render catalog entries as one JSON document.
 pub fn catalog(codes: &[Code]) -> String {
     let doc = CatalogDoc {
+        schema: SCHEMA_URL,
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
         command: "explain",

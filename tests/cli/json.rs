@@ -7,6 +7,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Document {
+    #[serde(rename = "$schema")]
+    schema: String,
     schema_version: u32,
     tool: Tool,
     command: String,
