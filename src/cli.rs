@@ -81,6 +81,10 @@ pub struct GlobalArgs {
     #[arg(long, short = 'o', global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub json_report: Option<PathBuf>,
+
     /// Never prompt (also implied when CI is set or stdin/stderr is not a terminal)
     #[arg(long, global = true)]
     pub no_input: bool,

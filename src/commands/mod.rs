@@ -33,6 +33,8 @@ pub(crate) struct Context {
     pub curl: bool,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
+    /// Where a copy of the report goes as JSON (`--json-report`).
+    pub json_report: Option<PathBuf>,
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
     /// `--no-input`.
     pub can_prompt: bool,
@@ -54,6 +56,7 @@ impl Context {
                 model: f.model,
             },
             output: global.output,
+            json_report: global.json_report,
             cacert: global.cacert,
             verbose: global.verbose,
             curl: global.curl,
@@ -94,6 +97,9 @@ impl Context {
         match &self.output {
             Some(path) => out.file(path, &text)?,
             None => out.stdout(&text)?,
+        }
+        if let Some(path) = &self.json_report {
+            out.file(path, &render::json::report(report))?;
         }
         if self.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())

@@ -1,6 +1,8 @@
 //! Integration tests: the real binary, a cleared environment, a fresh working directory, and
 //! snapshots of exit code, stdout and stderr.
 
+#[cfg(unix)]
+mod action;
 mod classify;
 mod doctor;
 mod explain;
