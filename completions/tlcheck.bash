@@ -83,7 +83,7 @@ _tlcheck() {
 
     case "${cmd}" in
         tlcheck)
-            opts="-o -v -h -V --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help --version doctor report models chat stream classify header url explain help"
+            opts="-o -v -h -V --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help --version doctor report models chat stream classify header url explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -102,6 +102,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -145,7 +149,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__chat)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +168,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -207,7 +215,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__classify)
-            opts="-o -v -h --status --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --status --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +238,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -273,7 +285,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__doctor)
-            opts="-o -v -h --no-spend --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --no-spend --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +304,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -335,7 +351,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__explain)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -354,6 +370,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -397,7 +417,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__header)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,6 +436,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +637,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__models)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +656,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -675,7 +703,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__report)
-            opts="-o -v -h --no-spend --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --no-spend --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +722,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -737,7 +769,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__stream)
-            opts="-o -v -h --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,6 +788,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -799,7 +835,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__url)
-            opts="-o -v -h --offline --format --color --strict --output --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
+            opts="-o -v -h --offline --format --color --strict --output --json-report --no-input --timeout --stream-timeout --verbose --curl --cacert --idle-timeout --base-url --model --key-file --key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -818,6 +854,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

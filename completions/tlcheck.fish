@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlcheck_global_optspecs
-    string join \n format= color= strict o/output= no-input timeout= stream-timeout= v/verbose curl cacert= idle-timeout= base-url= model= key-file= key= h/help V/version
+    string join \n format= color= strict o/output= json-report= no-input timeout= stream-timeout= v/verbose curl cacert= idle-timeout= base-url= model= key-file= key= h/help V/version
 end
 
 function __fish_tlcheck_needs_command
@@ -33,6 +33,7 @@ complete -c tlcheck -n "__fish_tlcheck_needs_command" -l color -d 'When to use c
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -66,6 +67,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -89,6 +91,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -112,6 +115,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -134,6 +138,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l color -d 'When 
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -156,6 +161,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -179,6 +185,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l color -d 'W
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -201,6 +208,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -223,6 +231,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l color -d 'When t
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
@@ -246,6 +255,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
