@@ -13,7 +13,7 @@ const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/report.schema.js
 #[schemars(untagged)]
 #[allow(dead_code)] // only its schema is used
 enum AnyDocument<'a> {
-    Report(Document<'a>),
+    Report(Box<Document<'a>>),
     Catalog(CatalogDoc),
 }
 
