@@ -52,21 +52,6 @@ impl Serialize for Evidence {
     }
 }
 
-/// Evidence in the JSON Schema: an object whose values may be any JSON.
-#[cfg(test)]
-impl schemars::JsonSchema for Evidence {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Evidence".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "What was seen, in the order found: status, headers, excerpts, positions.",
-            "type": "object",
-        })
-    }
-}
-
 /// One diagnosis: a catalog code, how bad it is here, and what was seen.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {

@@ -49,6 +49,7 @@ struct RunDoc<'a> {
     os: &'static str,
     arch: &'static str,
     /// Proxy variables in effect, credentials masked.
+    #[cfg_attr(test, schemars(with = "StringMap"))]
     proxies: Facts<'a, String>,
 }
 
@@ -85,12 +86,20 @@ struct CheckDoc<'a> {
     status: Status,
     duration_ms: f64,
     note: Option<&'a str>,
+    /// What the check read or measured, in display order.
+    #[cfg_attr(test, schemars(with = "StringMap"))]
     facts: Facts<'a>,
+    /// Milliseconds from the start of the check to each phase, in order.
+    #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, f64>"))]
     timeline: Timeline<'a>,
     /// The check's requests on the wire, with `-v` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<Vec<TraceDoc<'a>>>,
 }
+
+/// Names and values as an object, in the schema.
+#[cfg(test)]
+type StringMap = std::collections::BTreeMap<String, String>;
 
 /// Phases as an object of milliseconds, in order.
 struct Timeline<'a>(&'a [(&'static str, std::time::Duration)]);
@@ -106,21 +115,6 @@ impl Serialize for Timeline<'_> {
     }
 }
 
-#[cfg(test)]
-impl schemars::JsonSchema for Timeline<'_> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Timeline".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "Milliseconds from the start of the check to each phase, in order.",
-            "type": "object",
-            "additionalProperties": { "type": "number" },
-        })
-    }
-}
-
 /// Pairs as an object, in their order.
 struct Facts<'a, K = &'static str>(&'a [(K, String)]);
 
@@ -132,21 +126,6 @@ impl<K: AsRef<str>> Serialize for Facts<'_, K> {
             map.serialize_entry(k.as_ref(), v)?;
         }
         map.end()
-    }
-}
-
-#[cfg(test)]
-impl<K> schemars::JsonSchema for Facts<'_, K> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Facts".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "Names and values, in order.",
-            "type": "object",
-            "additionalProperties": { "type": "string" },
-        })
     }
 }
 
@@ -178,6 +157,8 @@ struct FindingDoc<'a> {
     detail: Option<&'a str>,
     fix: &'static str,
     suggestion: Option<&'a str>,
+    /// What was seen, in the order found: status, headers, excerpts, positions.
+    #[cfg_attr(test, schemars(with = "serde_json::Map<String, serde_json::Value>"))]
     evidence: &'a Evidence,
 }
 
