@@ -173,11 +173,11 @@ pub struct TraceDoc<'a> {
 #[derive(Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 struct SentDoc<'a> {
-    /// Whether the request left this machine (a connection was made).
-    sent: bool,
     /// `[name, value]` pairs in the order sent.
     headers: Vec<(&'a str, String)>,
     body: Option<&'a str>,
+    /// Whether the request left this machine (a connection was made).
+    sent: bool,
 }
 
 #[derive(Serialize)]
@@ -235,9 +235,9 @@ pub fn json(r: &RequestRecord, level: u8) -> TraceDoc<'_> {
         method: r.method,
         url: mask_url_credentials(&r.url).into_owned(),
         request: SentDoc {
-            sent: r.status.is_some() || p.connected,
             headers: shown_pairs(&r.wire.request_headers),
             body: r.wire.request_body.as_deref(),
+            sent: r.status.is_some() || p.connected,
         },
         response,
         failure: r.failure.as_deref(),
