@@ -225,3 +225,24 @@ fn a_bad_input_stops_the_step_before_doctor() {
     );
     assert!(step.outputs.is_empty(), "{:?}", step.outputs);
 }
+
+/// Every input `action.yml` declares reaches the script under the name the script reads.
+#[test]
+fn action_yml_passes_every_input_to_the_script() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let script = std::fs::read_to_string(root.join("action/run.sh")).unwrap();
+    for input in ["key", "base-url", "model", "no-spend", "strict", "args"] {
+        let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        assert!(
+            action.contains(&format!("\n  {input}:\n")),
+            "{input} declared"
+        );
+        assert!(
+            action.contains(&format!("{var}: ${{{{ inputs.{input} }}}}")),
+            "{input} passed as {var}"
+        );
+        assert!(script.contains(&var), "run.sh reads {var}");
+    }
+    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/run.sh\""));
+}
