@@ -133,7 +133,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__chat)
-            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +148,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -187,7 +191,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__classify)
-            opts="-o -v -h --status --format --output --strict --color --no-input --verbose --help"
+            opts="-o -v -h --status --format --output --json-report --strict --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +213,10 @@ _tlcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --json-report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -221,7 +229,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__doctor)
-            opts="-o -v -h --no-spend --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --no-spend --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +244,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -313,7 +325,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__header)
-            opts="-o -v -h --format --output --strict --key-file --key --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --key-file --key --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +340,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -505,7 +521,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__models)
-            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,6 +536,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -559,7 +579,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__report)
-            opts="-o -v -h --no-spend --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --no-spend --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +594,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -621,7 +645,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__stream)
-            opts="-o -v -h --format --output --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -636,6 +660,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -683,7 +711,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__url)
-            opts="-o -v -h --offline --format --output --strict --base-url --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --offline --format --output --json-report --strict --base-url --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +726,10 @@ _tlcheck() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

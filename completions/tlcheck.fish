@@ -57,6 +57,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -80,6 +81,7 @@ json\t'One JSON document on stdout'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -104,6 +106,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -125,6 +128,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -146,6 +150,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
@@ -170,6 +175,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand classify" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -183,6 +189,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand header" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
@@ -198,6 +205,7 @@ markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
 github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F

@@ -122,6 +122,10 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
+    #[arg(long, value_name = "FILE")]
+    pub json_report: Option<PathBuf>,
+
     /// Exit 3 when there are warnings but no failures
     #[arg(long)]
     pub strict: bool,
@@ -138,6 +142,10 @@ pub struct ReportOutputArgs {
     /// Write the report to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
+    #[arg(long, value_name = "FILE")]
+    pub json_report: Option<PathBuf>,
 
     /// Exit 3 when there are warnings but no failures
     #[arg(long)]

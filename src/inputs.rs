@@ -14,6 +14,7 @@ pub const BASE_URL_VARS: [&str; 2] = ["TENSORLOOP_BASE_URL", "OPENAI_BASE_URL"];
 pub const MODEL_VARS: [&str; 1] = ["TENSORLOOP_MODEL"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A command-line flag (`--base-url`).
@@ -36,6 +37,7 @@ pub enum SourceKind {
 
 /// Where a value came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Source {
     pub kind: SourceKind,
     /// The flag, variable or path; empty for defaults.
@@ -68,6 +70,7 @@ impl fmt::Display for Source {
 
 /// A source that also held a value but lost to a preferred one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Shadowed {
     #[serde(flatten)]
     pub source: Source,

@@ -29,11 +29,6 @@ impl Evidence {
         Self::default()
     }
 
-    pub fn with(mut self, name: &'static str, value: impl Into<serde_json::Value>) -> Self {
-        self.push(name, value);
-        self
-    }
-
     pub fn push(&mut self, name: &'static str, value: impl Into<serde_json::Value>) {
         self.0.push((name, value.into()));
     }
@@ -138,6 +133,7 @@ impl Finding {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,

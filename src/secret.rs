@@ -1,6 +1,6 @@
 //! The API key as a secret: a type that cannot be printed by accident, and its fingerprint.
 
-use sha2::{Digest, Sha256};
+use ring::digest::{SHA256, digest};
 use std::fmt;
 
 /// An API key exactly as it was configured. It has no `Display` and no `Serialize`; `Debug` shows
@@ -79,7 +79,7 @@ const MIN_LEN_TO_SHOW_TAIL: usize = 12;
 
 impl Fingerprint {
     pub fn of(key: &str) -> Fingerprint {
-        let sha256 = hex(&Sha256::digest(key.as_bytes()));
+        let sha256 = hex(digest(&SHA256, key.as_bytes()).as_ref());
         let chars: Vec<char> = key.chars().collect();
         let prefix = if key.starts_with("sk-") { "sk-" } else { "" };
         let short = if chars.len() >= MIN_LEN_TO_SHOW_TAIL {

@@ -37,6 +37,8 @@ pub(crate) struct Context {
     pub output: Option<PathBuf>,
     /// The colour choice (`--color`): a report written to a file is coloured only when asked.
     pub color: cli::ColorChoice,
+    /// Where a copy of the report goes as JSON (`--json-report`).
+    pub json_report: Option<PathBuf>,
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
     /// `--no-input`.
     pub can_prompt: bool,
@@ -55,6 +57,7 @@ impl Context {
             inputs: InputArgs::default(),
             output: None,
             cacert: None,
+            json_report: None,
             verbose: global.verbose,
             curl: false,
             color: global.color,
@@ -70,6 +73,7 @@ impl Context {
         Context {
             format: o.format,
             output: o.output,
+            json_report: o.json_report,
             strict: o.strict,
             ..self
         }
@@ -143,6 +147,9 @@ impl Context {
             Some(path) => out.file(path, &text)?,
             None => out.stdout(&text)?,
         }
+        if let Some(path) = &self.json_report {
+            out.file(path, &render::json::report(report))?;
+        }
         if self.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
         {
@@ -191,6 +198,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             let ctx = Context {
                 format: output.format.into(),
                 output: output.output,
+                json_report: output.json_report,
                 strict: output.strict,
                 ..ctx.with_live(live)
             };

@@ -37,7 +37,6 @@ pub struct Exchange {
     pub body: Vec<u8>,
     /// True when the body was longer than [`MAX_BODY_BYTES`].
     pub body_truncated: bool,
-    pub time_to_headers: Duration,
     pub elapsed: Duration,
     pub wire: Wire,
 }
@@ -288,7 +287,6 @@ impl Http {
             headers: opened.headers,
             body,
             body_truncated,
-            time_to_headers: opened.time_to_headers,
             elapsed,
             wire,
         })
@@ -581,20 +579,11 @@ impl fmt::Display for DnsFailure {
 
 impl StdError for DnsFailure {}
 
-/// One DNS lookup, for the report.
-#[derive(Clone, Debug)]
-pub struct Lookup {
-    pub host: String,
-    pub elapsed: Duration,
-    pub addresses: Vec<SocketAddr>,
-}
-
 /// A resolver that times each lookup, gives up at the deadline, and remembers answers so a host
 /// is looked up once per run.
 pub struct TimedResolver {
     timeout: Duration,
     cache: Mutex<HashMap<String, Vec<SocketAddr>>>,
-    lookups: Mutex<Vec<Lookup>>,
 }
 
 impl TimedResolver {
@@ -602,7 +591,6 @@ impl TimedResolver {
         TimedResolver {
             timeout,
             cache: Mutex::default(),
-            lookups: Mutex::default(),
         }
     }
 
@@ -631,17 +619,7 @@ impl TimedResolver {
             .expect("resolver cache")
             .insert(host.to_owned(), addrs.clone());
         wire::note_dns(started.elapsed(), false);
-        self.lookups.lock().expect("resolver log").push(Lookup {
-            host: host.to_owned(),
-            elapsed: started.elapsed(),
-            addresses: addrs.clone(),
-        });
         Ok(addrs)
-    }
-
-    /// The lookups made so far.
-    pub fn lookups(&self) -> Vec<Lookup> {
-        self.lookups.lock().expect("resolver log").clone()
     }
 }
 
@@ -656,7 +634,7 @@ fn dns_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// The resolver as the HTTP client holds it: the client's lookups share the cache and the log.
+/// The resolver as the HTTP client holds it: the client's lookups share the cache.
 struct SharedResolver(Arc<TimedResolver>);
 
 impl reqwest::dns::Resolve for SharedResolver {

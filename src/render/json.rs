@@ -1,6 +1,8 @@
-//! The JSON renderer: one document on stdout, schema in README. Additive changes only.
+//! The JSON renderer: one document on stdout, described by `schema/report.schema.json` (derived
+//! from these types by `render::schema`). Additive changes only.
 
-use super::SCHEMA_VERSION;
+use super::trace::TraceDoc;
+use super::{SCHEMA_URL, SCHEMA_VERSION};
 use crate::catalog::{Code, Layer, Severity};
 use crate::inputs::{Shadowed, Source, Sourced};
 use crate::redact::mask_url_credentials;
@@ -8,6 +10,7 @@ use crate::report::{Evidence, Fact, Report, Status};
 use serde::Serialize;
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct Tool {
     name: &'static str,
     version: &'static str,
@@ -19,7 +22,13 @@ const TOOL: Tool = Tool {
 };
 
 #[derive(Serialize)]
-struct Document<'a> {
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "Report"))]
+/// A run's report: what was checked, every check, every finding, every request, the exit code.
+pub(super) struct Document<'a> {
+    /// The JSON Schema of this version's documents.
+    #[serde(rename = "$schema")]
+    schema: &'static str,
     schema_version: u32,
     tool: Tool,
     command: &'a str,
@@ -34,15 +43,18 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RunDoc<'a> {
     started_utc: String,
     os: &'static str,
     arch: &'static str,
     /// Proxy variables in effect, credentials masked.
+    #[cfg_attr(test, schemars(with = "StringMap"))]
     proxies: Facts<'a, String>,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct TargetDoc<'a> {
     base_url: Option<ValueDoc<'a>>,
     key: Option<KeyDoc<'a>>,
@@ -50,6 +62,7 @@ struct TargetDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct ValueDoc<'a> {
     value: String,
     source: &'a Source,
@@ -57,6 +70,7 @@ struct ValueDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct KeyDoc<'a> {
     fingerprint: String,
     sha256: String,
@@ -65,21 +79,30 @@ struct KeyDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct CheckDoc<'a> {
     id: &'a str,
     title: &'a str,
     status: Status,
     duration_ms: f64,
     note: Option<&'a str>,
-    /// Each fact in words, as the human report shows it.
+    /// Each fact in words, as the human report shows it, in display order.
+    #[cfg_attr(test, schemars(with = "StringMap"))]
     facts: FactWords<'a>,
     /// Each fact as a value: numbers (USD, milliseconds), arrays, RFC 3339 times, `null`.
+    #[cfg_attr(test, schemars(with = "serde_json::Map<String, serde_json::Value>"))]
     values: FactValues<'a>,
+    /// Milliseconds from the start of the check to each phase, in order.
+    #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, f64>"))]
     timeline: Timeline<'a>,
     /// The check's requests on the wire, with `-v` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    trace: Option<Vec<serde_json::Value>>,
+    trace: Option<Vec<TraceDoc<'a>>>,
 }
+
+/// Names and values as an object, in the schema.
+#[cfg(test)]
+type StringMap = std::collections::BTreeMap<String, String>;
 
 /// Phases as an object of milliseconds, in order.
 struct Timeline<'a>(&'a [(&'static str, std::time::Duration)]);
@@ -138,6 +161,7 @@ impl Serialize for FactValues<'_> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RequestDoc<'a> {
     check: &'a str,
     method: &'a str,
@@ -154,6 +178,7 @@ struct RequestDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct FindingDoc<'a> {
     code: Code,
     severity: Severity,
@@ -163,6 +188,8 @@ struct FindingDoc<'a> {
     detail: Option<&'a str>,
     fix: String,
     suggestion: Option<&'a str>,
+    /// What was seen, in the order found: status, headers, excerpts, positions.
+    #[cfg_attr(test, schemars(with = "serde_json::Map<String, serde_json::Value>"))]
     evidence: &'a Evidence,
     /// Every check that met this cause, `check` first.
     seen_by: Vec<&'a str>,
@@ -173,13 +200,16 @@ struct FindingDoc<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct SightingDoc<'a> {
     check: &'a str,
     detail: Option<&'a str>,
+    #[cfg_attr(test, schemars(with = "serde_json::Map<String, serde_json::Value>"))]
     evidence: &'a Evidence,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct Summary {
     fail: usize,
     warn: usize,
@@ -199,6 +229,7 @@ fn value_doc(v: &Sourced<String>) -> ValueDoc<'_> {
 pub fn report(report: &Report) -> String {
     let t = &report.target;
     let doc = Document {
+        schema: SCHEMA_URL,
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
         command: report.command,
@@ -303,7 +334,13 @@ pub fn report(report: &Report) -> String {
 }
 
 #[derive(Serialize)]
-struct CatalogDoc {
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "Catalog"))]
+/// The catalog of finding codes (`explain`).
+pub(super) struct CatalogDoc {
+    /// The JSON Schema of this version's documents.
+    #[serde(rename = "$schema")]
+    schema: &'static str,
     schema_version: u32,
     tool: Tool,
     command: &'static str,
@@ -312,6 +349,7 @@ struct CatalogDoc {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct EntryDoc {
     code: Code,
     layer: Layer,
@@ -325,6 +363,7 @@ struct EntryDoc {
 /// Render catalog entries as one JSON document.
 pub fn catalog(codes: &[Code]) -> String {
     let doc = CatalogDoc {
+        schema: SCHEMA_URL,
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
         command: "explain",

@@ -7,10 +7,20 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+#[cfg(test)]
+mod schema;
 pub mod trace;
 
 /// The schema version of every JSON document tlcheck prints. Changes are additive only.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON Schema of this version's documents (`schema/report.schema.json` at its release tag),
+/// named by every JSON document in `$schema`.
+pub const SCHEMA_URL: &str = concat!(
+    "https://raw.githubusercontent.com/tensorloop/tlcheck/v",
+    env!("CARGO_PKG_VERSION"),
+    "/schema/report.schema.json"
+);
 
 /// Wrap `text` to `width` columns, every line after the first indented by `indent` spaces.
 pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> String {

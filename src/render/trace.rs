@@ -5,7 +5,7 @@
 use crate::redact::mask_url_credentials;
 use crate::report::{Report, RequestRecord, TRACE_BODY_CAP};
 use crate::time::ms;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -150,51 +150,106 @@ pub fn text(report: &Report) -> String {
     out
 }
 
-fn millis(d: Option<Duration>) -> Value {
-    d.map_or(Value::Null, |d| json!(d.as_secs_f64() * 1000.0))
+fn millis(d: Option<Duration>) -> Option<f64> {
+    d.map(|d| d.as_secs_f64() * 1000.0)
+}
+
+/// One request as data, for `checks[].trace` in JSON.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct TraceDoc<'a> {
+    request_id: &'a str,
+    method: &'a str,
+    url: String,
+    request: SentDoc<'a>,
+    /// Absent (null) when no answer came.
+    response: Option<ResponseDoc<'a>>,
+    /// Why no answer came, in plain words.
+    failure: Option<&'a str>,
+    timing_ms: TimingDoc,
+}
+
+/// The request as tlcheck sent it (the key only as its fingerprint).
+#[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+struct SentDoc<'a> {
+    /// `[name, value]` pairs in the order sent.
+    headers: Vec<(&'a str, String)>,
+    body: Option<&'a str>,
+    /// Whether the request left this machine (a connection was made).
+    sent: bool,
+}
+
+#[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+struct ResponseDoc<'a> {
+    /// The HTTP version (`HTTP/1.1`, `HTTP/2`).
+    version: Option<&'a str>,
+    status: u16,
+    reason: &'static str,
+    /// `[name, value]` pairs in the order received, credentials masked.
+    headers: Vec<(&'a str, String)>,
+    /// The start of the body (2 KiB; 64 KiB with `-vv`), invalid UTF-8 replaced.
+    body: String,
+    body_bytes: u64,
+    body_shown_bytes: usize,
+}
+
+/// Phase durations in milliseconds; null for a phase that did not happen.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+struct TimingDoc {
+    dns: Option<f64>,
+    dns_cached: bool,
+    connect: Option<f64>,
+    headers: Option<f64>,
+    body: Option<f64>,
+    total: f64,
+}
+
+/// Headers as `[name, value]` pairs as the trace shows them.
+fn shown_pairs(headers: &[(String, String)]) -> Vec<(&str, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), shown_header(n, v)))
+        .collect()
 }
 
 /// One request as JSON, for `checks[].trace`.
-pub fn json(r: &RequestRecord, level: u8) -> Value {
-    let pairs = |headers: &[(String, String)]| -> Value {
-        headers
-            .iter()
-            .map(|(n, v)| json!([n, shown_header(n, v)]))
-            .collect()
-    };
+pub fn json(r: &RequestRecord, level: u8) -> TraceDoc<'_> {
     let p = &r.wire.phases;
     let response = r.status.map(|status| {
         let shown = shown_bytes(r, level);
-        json!({
-            "version": r.wire.version,
-            "status": status,
-            "reason": reason(status),
-            "headers": pairs(&r.response_headers),
-            "body": String::from_utf8_lossy(shown),
-            "body_bytes": r.body_bytes,
-            "body_shown_bytes": shown.len(),
-        })
+        ResponseDoc {
+            version: r.wire.version,
+            status,
+            reason: reason(status),
+            headers: shown_pairs(&r.response_headers),
+            body: String::from_utf8_lossy(shown).into_owned(),
+            body_bytes: r.body_bytes,
+            body_shown_bytes: shown.len(),
+        }
     });
-    json!({
-        "request_id": r.wire.request_id,
-        "method": r.method,
-        "url": mask_url_credentials(&r.url),
-        "request": {
-            "sent": r.status.is_some() || p.connected,
-            "headers": pairs(&r.wire.request_headers),
-            "body": r.wire.request_body,
+    TraceDoc {
+        request_id: &r.wire.request_id,
+        method: r.method,
+        url: mask_url_credentials(&r.url).into_owned(),
+        request: SentDoc {
+            headers: shown_pairs(&r.wire.request_headers),
+            body: r.wire.request_body.as_deref(),
+            sent: r.status.is_some() || p.connected,
         },
-        "response": response,
-        "failure": r.failure,
-        "timing_ms": {
-            "dns": millis(p.dns),
-            "dns_cached": p.dns_cached,
-            "connect": millis(p.connect),
-            "headers": millis(p.headers),
-            "body": millis(p.body),
-            "total": millis(Some(r.elapsed)),
+        response,
+        failure: r.failure.as_deref(),
+        timing_ms: TimingDoc {
+            dns: millis(p.dns),
+            dns_cached: p.dns_cached,
+            connect: millis(p.connect),
+            headers: millis(p.headers),
+            body: millis(p.body),
+            total: r.elapsed.as_secs_f64() * 1000.0,
         },
-    })
+    }
 }
 
 #[cfg(test)]
@@ -235,7 +290,7 @@ mod tests {
         let text = text(&report);
         assert!(text.contains("< set-cookie: [masked]"), "{text}");
         assert!(!text.contains("abc123") && !text.contains("pw@") && !text.contains("zzz"));
-        let doc = json(&r, 1).to_string();
+        let doc = serde_json::to_string(&json(&r, 1)).unwrap();
         assert!(!doc.contains("abc123") && !doc.contains("zzz"), "{doc}");
     }
 

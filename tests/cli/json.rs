@@ -7,6 +7,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Document {
+    #[serde(rename = "$schema")]
+    schema: String,
     schema_version: u32,
     tool: Tool,
     command: String,
@@ -339,5 +341,43 @@ fn the_key_appears_only_as_a_fingerprint() {
     assert_eq!(
         k.sha256,
         "b26b828a35f3bc9b52c6a852d6d4e9c49267cb74d2cb1b64bc23ccc48940f405"
+    );
+}
+
+/// `--json-report FILE` writes the same document as `--format json` beside another format.
+#[test]
+fn json_report_writes_the_document_beside_another_format() {
+    let dir = tempdir();
+    let report = dir.path().join("report.json");
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args([
+                "url",
+                "--offline",
+                "https://tensorloop.tech",
+                "--format",
+                "junit",
+            ])
+            .arg("--json-report")
+            .arg(&report),
+    );
+    assert_eq!(code, 10);
+    assert!(stdout.starts_with("<?xml"), "{stdout}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let doc: Document = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(doc.exit_code, 10);
+    assert_eq!(doc.command, "url");
+    let (_, stdout, _) = outcome(tlcheck(dir.path()).args([
+        "url",
+        "--offline",
+        "https://tensorloop.tech",
+        "--format",
+        "json",
+    ]));
+    let json: Document = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json.findings.len(),
+        doc.findings.len(),
+        "the same findings as --format json"
     );
 }

@@ -1,6 +1,8 @@
 //! Integration tests: the real binary, a cleared environment, a fresh working directory, and
 //! snapshots of exit code, stdout and stderr.
 
+#[cfg(unix)]
+mod action;
 mod classify;
 mod correlate;
 mod doctor;
@@ -14,6 +16,7 @@ mod json;
 mod network;
 mod offline;
 mod report;
+mod schema;
 mod stream;
 mod support;
 mod trace;
