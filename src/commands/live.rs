@@ -7,8 +7,8 @@ use crate::checks::live::Gateway;
 use crate::checks::url::UrlVerdict;
 use crate::checks::{chat, health, ids, key, key_info, models, network, stream, url};
 use crate::inputs::{Sourced, Target};
-use crate::net::Http;
 use crate::net::proxy;
+use crate::net::{Http, KeyGrant};
 use crate::progress::{Progress, Spinner};
 use crate::redact::Redactor;
 use crate::report::{Outcome, Report};
@@ -139,24 +139,30 @@ pub(crate) fn run(
     };
 
     let gateway = Gateway::new(&base);
-    let (key, no_key_because) = match report.target.key.as_ref().filter(|_| key_usable) {
-        None => (None, "there is no key".to_owned()),
-        Some(_) if !gateway.may_receive_key() => (
-            None,
-            format!(
-                "the key is never sent to {} (plain http off this machine)",
-                gateway.base
-            ),
-        ),
-        Some(k) => (Some(k.value.clone()), String::new()),
-    };
     let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
     report.proxies = proxy::variables(&crate::inputs::process_env);
+    let via_proxy = matches!(proxy, proxy::ProxyDecision::Use(_));
+    let (key, no_key_because) = match report.target.key.as_ref().filter(|_| key_usable) {
+        None => (None, "there is no key".to_owned()),
+        Some(k) => match gateway.may_receive_key(via_proxy) {
+            Err(why) => (None, format!("the key is not sent: {why}")),
+            Ok(()) => (
+                Some(KeyGrant::new(k.value.clone(), &gateway.base)),
+                String::new(),
+            ),
+        },
+    };
     let extra_roots = match &ctx.cacert {
         Some(path) => crate::net::read_ca_file(path)?,
         None => Vec::new(),
     };
-    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy, extra_roots)?;
+    let http = Http::new(
+        Duration::from_secs_f64(ctx.timeout),
+        &proxy,
+        extra_roots,
+        key.clone(),
+    )?;
+    let key = key.map(|grant| grant.key);
     let model = report
         .target
         .model

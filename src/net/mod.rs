@@ -177,12 +177,30 @@ pub struct Request<'a> {
     pub json: Option<serde_json::Value>,
 }
 
+/// The key, and the one origin a request carrying it may reach: the client is built with it and
+/// attaches `Authorization` nowhere else.
+#[derive(Clone, Debug)]
+pub struct KeyGrant {
+    pub key: ApiKey,
+    pub origin: url::Origin,
+}
+
+impl KeyGrant {
+    pub fn new(key: ApiKey, base: &Url) -> KeyGrant {
+        KeyGrant {
+            key,
+            origin: base.origin(),
+        }
+    }
+}
+
 /// The HTTP client for one run.
 pub struct Http {
     client: reqwest::Client,
     resolver: Arc<TimedResolver>,
     timeout: Duration,
     via_proxy: bool,
+    grant: Option<KeyGrant>,
 }
 
 impl Http {
@@ -192,6 +210,7 @@ impl Http {
         timeout: Duration,
         proxy: &ProxyDecision,
         extra_roots: Vec<reqwest::Certificate>,
+        grant: Option<KeyGrant>,
     ) -> anyhow::Result<Http> {
         // reqwest is built without a crypto provider of its own; ring is ours. Installing it is
         // idempotent: a second call (a second client in one process) finds it in place.
@@ -227,7 +246,26 @@ impl Http {
             resolver,
             timeout,
             via_proxy,
+            grant,
         })
+    }
+
+    /// The key policy at the one place `Authorization` is attached: only the granted key, only to
+    /// the granted origin, and only where [`crate::host::may_carry_key`] allows it.
+    fn authorize(&self, key: &ApiKey, url: &Url) -> Result<(), String> {
+        let Some(grant) = &self.grant else {
+            return Err("this client was built without a key".to_owned());
+        };
+        if grant.key != *key {
+            return Err("this client carries another key".to_owned());
+        }
+        if url.origin() != grant.origin {
+            return Err(format!(
+                "the key goes only to {}",
+                grant.origin.ascii_serialization()
+            ));
+        }
+        crate::host::may_carry_key(url, self.via_proxy)
     }
 
     pub fn resolver(&self) -> &TimedResolver {
@@ -309,6 +347,14 @@ impl Http {
             ("accept".to_owned(), "*/*".to_owned()),
         ];
         if let Some(key) = req.key {
+            if let Err(why) = self.authorize(key, &req.url) {
+                return Err(TransportFailure {
+                    kind: TransportKind::Other,
+                    detail: format!("tlcheck refused to send the key: {why}"),
+                    elapsed: started.elapsed(),
+                    wire: None,
+                });
+            }
             let mut value = HeaderValue::from_str(&format!("Bearer {}", key.normalized()))
                 .map_err(|_| TransportFailure {
                     kind: TransportKind::Other,
@@ -555,6 +601,8 @@ impl TimedResolver {
 
     /// Resolve `host` (port 0), timed, within the deadline.
     pub async fn lookup(&self, host: &str) -> Result<Vec<SocketAddr>, DnsFailure> {
+        // The canonical host: `name.` is `name` (and /etc/hosts knows only the latter).
+        let host = host.trim_end_matches('.');
         if let Some(hit) = self.cache.lock().expect("resolver cache").get(host) {
             wire::note_dns(Duration::ZERO, true);
             return Ok(hit.clone());

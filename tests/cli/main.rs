@@ -13,6 +13,7 @@ mod json;
 mod network;
 mod offline;
 mod report;
+mod secrets;
 mod stream;
 mod support;
 mod trace;
