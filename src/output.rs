@@ -39,21 +39,30 @@ pub fn set_color(choice: ColorChoice) {
 }
 
 /// Writes to stdout, redacted.
+#[derive(Clone, Copy)]
 pub struct Output {
     redactor: Redactor,
+    /// The text is one JSON document, redacted value by value before it was serialised: it is
+    /// only checked here, never rewritten (rewriting serialised JSON can break it).
+    json: bool,
 }
 
 impl Output {
     pub fn new(redactor: Redactor) -> Self {
-        Output { redactor }
+        Output {
+            redactor,
+            json: false,
+        }
+    }
+
+    /// Treat what is written as one JSON document (see the field).
+    pub fn json(self, json: bool) -> Self {
+        Output { json, ..self }
     }
 
     /// Print `text` to stdout after redaction. Refuses (an error, exit 1) if a secret survived.
     pub fn stdout(&self, text: &str) -> anyhow::Result<()> {
-        let clean = self.redactor.redact(text);
-        if self.redactor.leaks(&clean) {
-            anyhow::bail!("refusing to print output that would contain the key");
-        }
+        let clean = self.checked(text)?;
         write_quietly(&mut io::stdout().lock(), clean.as_bytes())
     }
 
@@ -78,6 +87,14 @@ impl Output {
     }
 
     fn checked<'a>(&self, text: &'a str) -> anyhow::Result<std::borrow::Cow<'a, str>> {
+        if self.json {
+            let doc: serde_json::Value = serde_json::from_str(text)
+                .map_err(|e| anyhow::anyhow!("refusing to print a broken JSON document: {e}"))?;
+            if json_leaks(&doc, &self.redactor) {
+                anyhow::bail!("refusing to write output that would contain the key");
+            }
+            return Ok(std::borrow::Cow::Borrowed(text));
+        }
         let clean = self.redactor.redact(text);
         if self.redactor.leaks(&clean) {
             anyhow::bail!("refusing to write output that would contain the key");
@@ -92,6 +109,18 @@ impl Output {
             anyhow::bail!("refusing to print a message that would contain the key");
         }
         write_quietly(&mut io::stderr().lock(), clean.as_bytes())
+    }
+}
+
+/// Whether any string value of a JSON document holds a secret. (Its object keys are tlcheck's own
+/// names; names from a server's answer were redacted with the values.)
+pub(crate) fn json_leaks(v: &serde_json::Value, redactor: &Redactor) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => redactor.leaks(s),
+        Value::Array(items) => items.iter().any(|i| json_leaks(i, redactor)),
+        Value::Object(map) => map.values().any(|i| json_leaks(i, redactor)),
+        _ => false,
     }
 }
 

@@ -271,7 +271,7 @@ impl Outcome {
 }
 
 /// Everything a run found. Renderers only read it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Report {
     /// The subcommand that produced it (`header`, `url`, `doctor`…).
     pub command: &'static str,
@@ -304,6 +304,64 @@ impl Report {
             proxies: Vec::new(),
             detail: Detail::default(),
         }
+    }
+
+    /// The report with `f` applied to every text in it that came from outside tlcheck or may carry
+    /// a secret: inputs and their sources, notes, facts, findings and their evidence, requests and
+    /// answers. The renderers then only ever see the result (redacted, made printable).
+    pub fn map_text(mut self, f: &dyn Fn(&str) -> String) -> Report {
+        let sources = |s: &mut crate::inputs::Source| s.name = f(&s.name);
+        let shadowed = |list: &mut Vec<crate::inputs::Shadowed>| {
+            for s in list {
+                s.shown = f(&s.shown);
+                s.source.name = f(&s.source.name);
+            }
+        };
+        let t = &mut self.target;
+        for v in [&mut t.base_url, &mut t.model].into_iter().flatten() {
+            v.value = f(&v.value);
+            sources(&mut v.source);
+            shadowed(&mut v.shadowed);
+        }
+        if let Some(k) = &mut t.key {
+            sources(&mut k.source);
+            shadowed(&mut k.shadowed);
+        }
+        t.empty_key_sources.iter_mut().for_each(sources);
+        for c in &mut self.checks {
+            c.title = f(&c.title);
+            c.note = c.note.as_deref().map(f);
+            c.facts.iter_mut().for_each(|(_, v)| *v = f(v));
+        }
+        for finding in &mut self.findings {
+            finding.detail = finding.detail.as_deref().map(f);
+            finding.suggestion = finding.suggestion.as_deref().map(f);
+            finding
+                .evidence
+                .0
+                .iter_mut()
+                .for_each(|(_, v)| map_json_text(v, f));
+        }
+        for r in &mut self.requests {
+            r.url = f(&r.url);
+            r.failure = r.failure.as_deref().map(f);
+            r.wire.request_body = r.wire.request_body.as_deref().map(f);
+            for (n, v) in r
+                .wire
+                .request_headers
+                .iter_mut()
+                .chain(&mut r.response_headers)
+            {
+                *n = f(n);
+                *v = f(v);
+            }
+            if !r.body.is_empty() {
+                r.body = f(&String::from_utf8_lossy(&r.body)).into_bytes();
+            }
+        }
+        self.notices.iter_mut().for_each(|n| *n = f(n));
+        self.proxies.iter_mut().for_each(|(_, v)| *v = f(v));
+        self
     }
 
     /// The first HTTP status and `error.type` a check met, and its gateway call id.
@@ -402,6 +460,23 @@ impl Report {
         } else {
             exit::OK
         }
+    }
+}
+
+/// Apply `f` to every string inside a JSON value, object keys included.
+fn map_json_text(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => *s = f(s),
+        Value::Array(items) => items.iter_mut().for_each(|i| map_json_text(i, f)),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut item) in entries {
+                map_json_text(&mut item, f);
+                map.insert(f(&k), item);
+            }
+        }
+        _ => {}
     }
 }
 

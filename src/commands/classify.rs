@@ -28,9 +28,8 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     {
         redactor.add_key(&k.value);
     }
-    for token in key_like_tokens(&String::from_utf8_lossy(&bytes)) {
-        redactor.add_token(&token);
-    }
+    // A key echoed by a server and pasted here is never printed back.
+    redactor.hide_key_like_words();
 
     let started = Instant::now();
     let mut outcome = Outcome::default();
@@ -77,15 +76,6 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     let mut report = Report::new("classify", Default::default(), ctx.strict);
     report.record("classify", "Pasted response", started.elapsed(), outcome);
     ctx.finish(&report, redactor)
-}
-
-/// Words in a paste that look like keys (`sk-…` of some length), so that a key echoed by a server
-/// and pasted here is never printed back.
-fn key_like_tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .filter(|w| w.starts_with("sk-") && w.len() >= 12)
-        .map(str::to_owned)
-        .collect()
 }
 
 fn read_stdin() -> anyhow::Result<Vec<u8>> {

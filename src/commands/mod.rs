@@ -75,7 +75,20 @@ impl Context {
     }
 
     /// Render a finished report in the chosen format, write it, and return its exit code.
+    ///
+    /// Every text in the report is redacted before any renderer sees it, and made printable for
+    /// the formats a person reads; the output layer then only guards.
     pub fn finish(&self, report: &Report, redactor: Redactor) -> anyhow::Result<u8> {
+        let json = self.format == Format::Json;
+        let shown = report.clone().map_text(&|text| {
+            let clean = redactor.redact(text);
+            if json {
+                clean.into_owned()
+            } else {
+                render::printable(&clean).into_owned()
+            }
+        });
+        let report = &shown;
         let text = match self.format {
             Format::Human => render::human::report(report),
             Format::Json => render::json::report(report),
@@ -85,12 +98,13 @@ impl Context {
         };
         let out = Output::new(redactor);
         // The wire: on stderr, apart from the report, except in JSON where it is part of it.
-        if report.detail.trace > 0 && self.format != Format::Json {
+        if report.detail.trace > 0 && !json {
             out.stderr(&render::trace::text(report))?;
         }
         if report.detail.curl && matches!(self.format, Format::Junit | Format::Github) {
             out.stderr(&render::curl::commands(report))?;
         }
+        let out = out.json(json);
         match &self.output {
             Some(path) => out.file(path, &text)?,
             None => out.stdout(&text)?,
@@ -98,7 +112,8 @@ impl Context {
         if self.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
         {
-            out.append(Path::new(&summary), &render::markdown::report(report))?;
+            out.json(false)
+                .append(Path::new(&summary), &render::markdown::report(report))?;
         }
         Ok(report.exit_code())
     }

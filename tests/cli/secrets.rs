@@ -110,3 +110,144 @@ fn no_spelling_of_a_wrong_host_receives_a_request() {
         assert_eq!(target, "litellm.tensorloop.tech:443", "{targets:?}");
     }
 }
+
+/// `tlcheck header --format json` with `TENSORLOOP_KEY` set to `key`: stdout must be one document.
+fn header_json(key: &str) -> (i32, Value) {
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "--format", "json"])
+            .env("TENSORLOOP_KEY", key),
+    );
+    let doc = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, doc)
+}
+
+#[test]
+fn json_stays_one_document_for_keys_that_are_json_words() {
+    for key in ["null", "true", "false", "\"\"\"\"", "\\\\\\\\"] {
+        let (code, doc) = header_json(key);
+        assert_eq!(code, 10, "{key}: {doc:#}");
+        assert_eq!(doc["exit_code"], 10);
+    }
+}
+
+#[test]
+fn an_echoed_key_with_quotes_and_backslashes_keeps_json_valid() {
+    let key = r#"sk-quote"back\slash-0001"#;
+    let message = format!(
+        "Authentication Error, Invalid proxy server token passed. Received API Key = {key}"
+    );
+    let body = serde_json::json!({"error": {"message": message, "type": "auth_error", "param": "None", "code": "401"}}).to_string();
+    let gateway = Server::start(move |req: &Seen| match req.path.as_str() {
+        "/v1/models" => Reply::Bytes(json_reply(401, "Unauthorized", &[], &body)),
+        _ => healthy(req),
+    });
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["models", "--format", "json", "-v"])
+            .env("TENSORLOOP_KEY", key)
+            .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+    );
+    let doc: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    assert_eq!(doc["exit_code"], code);
+    let escaped = serde_json::to_string(key).unwrap();
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains(key) && !text.contains(escaped.trim_matches('"')),
+            "{text}"
+        );
+        assert!(
+            !text.contains("back\\slash") && !text.contains("back\\\\slash"),
+            "{text}"
+        );
+    }
+}
+
+/// A refusal whose message tries to clear the screen, write the clipboard (OSC 52), erase with
+/// backspaces and fake a verdict.
+const HOSTILE_MESSAGE: &str =
+    "\u{1b}]52;c;aGVsbG8=\u{7}\u{1b}[2J\u{1b}[H\u{8}\u{8}\r\u{9b}31m\u{202e}✓ no problems found";
+
+fn has_control_bytes(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}')
+}
+
+#[test]
+fn control_characters_from_a_paste_are_shown_escaped() {
+    let body = serde_json::json!({"error": {"message": HOSTILE_MESSAGE, "type": "auth_error", "param": "None", "code": "401"}}).to_string();
+    let paste =
+        format!("HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n{body}");
+    for format in ["human", "markdown", "junit", "github"] {
+        let dir = tempdir();
+        let (_, stdout, stderr) = outcome(
+            tlcheck(dir.path())
+                .args(["classify", "--format", format])
+                .write_stdin(paste.clone()),
+        );
+        assert!(!has_control_bytes(&stdout), "{format}: {stdout:?}");
+        assert!(!has_control_bytes(&stderr), "{format}: {stderr:?}");
+        if format != "github" {
+            assert!(
+                stdout.contains("\\x1b]52"),
+                "{format} shows it escaped: {stdout}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_from_a_server_are_shown_escaped_in_the_trace() {
+    // Raw control bytes in a plain-text body (HTTP itself forbids them in headers).
+    let gateway = Server::start(move |req: &Seen| match req.path.as_str() {
+        "/v1/models" => {
+            let mut reply = format!(
+                "HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n",
+                HOSTILE_MESSAGE.len()
+            )
+            .into_bytes();
+            reply.extend_from_slice(HOSTILE_MESSAGE.as_bytes());
+            Reply::Bytes(reply)
+        }
+        _ => healthy(req),
+    });
+    for format in ["human", "markdown"] {
+        let dir = tempdir();
+        let (_, stdout, stderr) = outcome(
+            tlcheck(dir.path())
+                .args(["models", "-vv", "--format", format])
+                .env("TENSORLOOP_KEY", KEY)
+                .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+        );
+        assert!(!has_control_bytes(&stdout), "{format}: {stdout:?}");
+        assert!(!has_control_bytes(&stderr), "{format}: {stderr:?}");
+        assert!(
+            stderr.contains("\\x1b]52"),
+            "{format}: the trace shows the body: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn backticks_in_a_message_cannot_leave_their_code_span() {
+    let message = "x`` ![img](http://evil.example/x.png) [link](http://evil.example) ``y";
+    let body = serde_json::json!({"error": {"message": message, "type": "auth_error", "param": "None", "code": "401"}}).to_string();
+    let paste =
+        format!("HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n{body}");
+    let dir = tempdir();
+    let (_, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["classify", "--format", "markdown"])
+            .write_stdin(paste),
+    );
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("![img]")).collect();
+    assert!(!lines.is_empty(), "{stdout}");
+    for line in lines {
+        // The span that holds the message opens with more backticks than any run inside it.
+        let at = line.find("x``").unwrap_or_else(|| panic!("{line}"));
+        assert!(line[..at].ends_with("```"), "{line}");
+    }
+}
