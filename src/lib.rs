@@ -6,6 +6,7 @@ pub mod checks;
 pub mod classify;
 pub mod cli;
 mod commands;
+pub mod files;
 pub mod host;
 pub mod inputs;
 pub mod net;

@@ -53,6 +53,16 @@ fn registry() -> MutexGuard<'static, Registry> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// For tests: exclusive use of the process-wide registry, emptied. Tests that register secrets
+/// hold this, so that one test's secrets never meet another's text.
+#[cfg(test)]
+pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
+    static TESTS: Mutex<()> = Mutex::new(());
+    let guard = TESTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    *registry() = Registry::default();
+    guard
+}
+
 /// Register a key: its configured and normalized forms, and their escaped forms, are hidden and
 /// replaced by the key's short fingerprint.
 pub fn register_key(key: &ApiKey) {
@@ -339,6 +349,7 @@ mod tests {
 
     #[test]
     fn hides_configured_and_normalized_forms() {
+        let _registry = exclusive();
         let key = ApiKey::new("\"sk-live-abcdefgh1234\"\n");
         register_key(&key);
         let text = "sent sk-live-abcdefgh1234 and \"sk-live-abcdefgh1234\"\n";
@@ -351,6 +362,7 @@ mod tests {
 
     #[test]
     fn hides_long_runs_of_a_key_a_server_echoes() {
+        let _registry = exclusive();
         let key = "sk-partial-0123456789abcdefXYZ";
         register_key(&ApiKey::new(key));
         let echoed =
@@ -364,6 +376,7 @@ mod tests {
 
     #[test]
     fn hides_escaped_forms() {
+        let _registry = exclusive();
         let key = "sk-esc\"ape<&>|%key-0042";
         register_key(&ApiKey::new(key));
         for rendered in [
@@ -401,6 +414,7 @@ mod tests {
             after in "[ a-z]{0,10}",
             cut in 0usize..100,
         ) {
+            let _registry = exclusive();
             register_key(&ApiKey::new(key.as_str()));
             let start = cut % (key.len() - PARTIAL_RUN + 1);
             let run = &key[start..];

@@ -34,7 +34,7 @@ pub(super) fn run(ctx: &Context, asked: Option<String>) -> anyhow::Result<u8> {
         }
         (Format::Human, _) => render::human::catalog(&codes),
     };
-    out.stdout(&text)?;
+    ctx.emit(&out, &text)?;
     Ok(exit::OK)
 }
 

@@ -84,6 +84,7 @@ pub(crate) fn run(
             None
         },
         empty_key_sources: resolved.empty_key_sources.clone(),
+        warnings: Vec::new(),
     };
     let mut report = Report::new(command, target, ctx.strict);
     report.detail = crate::report::Detail {

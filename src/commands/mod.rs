@@ -65,13 +65,25 @@ impl Context {
     }
 
     /// Resolve key, base URL and model from flags, environment, `./.env` and defaults.
+    /// Problems that do not stop the run (an unreadable `.env`, a key file others can read) are
+    /// said on standard error, as ssh does.
     pub fn resolve_target(&self) -> anyhow::Result<Target> {
-        let dotenv = std::env::current_dir().ok().and_then(|d| DotEnv::load(&d));
-        Ok(inputs::resolve(
-            &self.inputs,
-            &inputs::process_env,
-            dotenv.as_ref(),
-        )?)
+        let mut warnings = Vec::new();
+        let dotenv = match std::env::current_dir().map(|d| DotEnv::load(&d)) {
+            Ok(Ok(found)) => found,
+            Ok(Err(why)) => {
+                warnings.push(why);
+                None
+            }
+            Err(_) => None,
+        };
+        let mut target = inputs::resolve(&self.inputs, &inputs::process_env, dotenv.as_ref())?;
+        warnings.append(&mut target.warnings);
+        let out = Output::new(Redactor::new());
+        for w in warnings {
+            out.stderr(&format!("warning: {}\n", crate::render::printable(&w)))?;
+        }
+        Ok(target)
     }
 
     /// Render a finished report in the chosen format, write it, and return its exit code.
@@ -104,11 +116,7 @@ impl Context {
         if report.detail.curl && matches!(self.format, Format::Junit | Format::Github) {
             out.stderr(&render::curl::commands(report))?;
         }
-        let out = out.json(json);
-        match &self.output {
-            Some(path) => out.file(path, &text)?,
-            None => out.stdout(&text)?,
-        }
+        self.emit(&out.json(json), &text)?;
         if self.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
         {
@@ -116,6 +124,34 @@ impl Context {
                 .append(Path::new(&summary), &render::markdown::report(report))?;
         }
         Ok(report.exit_code())
+    }
+}
+
+impl Context {
+    /// Write the command's main text to `--output`, or to stdout.
+    pub fn emit(&self, out: &Output, text: &str) -> anyhow::Result<()> {
+        match &self.output {
+            Some(path) => out.file(path, text),
+            None => out.stdout(text),
+        }
+    }
+
+    /// Check, before any request is sent, that the report can be written where it goes.
+    fn check_destinations(&self) -> anyhow::Result<()> {
+        if let Some(path) = &self.output {
+            output::check_destination(path)?;
+        }
+        if self.format == Format::Github
+            && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
+        {
+            crate::files::check_appendable(Path::new(&summary)).map_err(|e| {
+                crate::UsageError(format!(
+                    "GITHUB_STEP_SUMMARY names {}: {e}",
+                    Path::new(&summary).display()
+                ))
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -132,6 +168,7 @@ pub(crate) const DOCTOR: [&str; 5] = [
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
     let ctx = Context::new(cli.global);
+    ctx.check_destinations()?;
     use crate::checks::ids::{CHAT, MODELS, STREAM};
     let plan = |checks, no_spend| live::Plan {
         key: true,

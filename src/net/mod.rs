@@ -160,7 +160,8 @@ fn innermost(e: &(dyn StdError + 'static)) -> String {
 /// system's.
 pub fn read_ca_file(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
     let usage = |why: String| crate::UsageError(format!("--cacert {}: {why}", path.display()));
-    let pem = std::fs::read(path).map_err(|e| usage(e.to_string()))?;
+    let pem = crate::files::read_regular(path, crate::files::CA_FILE_CAP)
+        .map_err(|e| usage(e.to_string()))?;
     let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| usage(e.to_string()))?;
     if certs.is_empty() {
         return Err(usage("no PEM certificate in the file".to_owned()).into());

@@ -135,6 +135,7 @@ mod tests {
             } else {
                 format!("{before}{key}{after}")
             };
+            let _registry = crate::redact::exclusive();
             let redactor = crate::redact::Redactor::new();
             crate::redact::register_key(&crate::secret::ApiKey::new(key.as_str()));
             let report = report_embedding(&key, &body).map_text(&|t| redactor.redact(t).into_owned());
@@ -165,6 +166,7 @@ mod tests {
                 // JSON-escaped, as a server's body would carry it.
                 _ => serde_json::json!({"error": {"message": format!("{before}{key}{after}")}}).to_string(),
             };
+            let _registry = crate::redact::exclusive();
             crate::redact::register_key(&crate::secret::ApiKey::new(key.as_str()));
             let report = report_embedding(&key, &body);
             for (format, text) in [

@@ -251,3 +251,156 @@ fn backticks_in_a_message_cannot_leave_their_code_span() {
         assert!(line[..at].ends_with("```"), "{line}");
     }
 }
+
+#[cfg(unix)]
+fn fifo(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    path
+}
+
+/// Runs `cmd` and checks it ended as a usage error (exit 2) within a few seconds.
+fn usage_error_quickly(cmd: &mut assert_cmd::Command) -> String {
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = outcome(cmd.timeout(std::time::Duration::from_secs(20)));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "took {:?}",
+        started.elapsed()
+    );
+    stderr
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_where_a_file_is_expected_is_a_usage_error() {
+    let dir = tempdir();
+    let pipe = fifo(dir.path(), "pipe");
+    for (flag, path) in [
+        ("--key-file", pipe.to_str().unwrap()),
+        ("--key-file", "/dev/zero"),
+        ("--cacert", pipe.to_str().unwrap()),
+        ("--cacert", "/dev/zero"),
+    ] {
+        let stderr = usage_error_quickly(
+            tlcheck(dir.path())
+                .args(["models", "--timeout", "2", flag, path])
+                .env("TENSORLOOP_KEY", KEY)
+                .env("TENSORLOOP_BASE_URL", "http://127.0.0.1:9/v1"),
+        );
+        assert!(
+            stderr.contains("not a regular file"),
+            "{flag} {path}: {stderr}"
+        );
+    }
+    let stderr = usage_error_quickly(
+        tlcheck(dir.path())
+            .args(["header", "--format", "github"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("GITHUB_STEP_SUMMARY", &pipe),
+    );
+    assert!(stderr.contains("GITHUB_STEP_SUMMARY"), "{stderr}");
+    for path in [pipe.to_str().unwrap(), "/dev/zero"] {
+        usage_error_quickly(tlcheck(dir.path()).args(["classify", path]));
+    }
+}
+
+#[test]
+fn a_huge_paste_is_read_up_to_its_cap_and_says_so() {
+    let mut paste = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"x\": \"".to_vec();
+    paste.resize(9 * 1024 * 1024, b'a');
+    let dir = tempdir();
+    let (_, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["classify", "--format", "json"])
+            .write_stdin(paste),
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let notices = doc["notices"].to_string();
+    assert!(notices.contains("longer than 8 MiB"), "{doc:#}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dotenv_that_cannot_be_read_and_a_key_file_others_can_read_are_said() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join(".env")).unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, KEY).unwrap();
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (_, _, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "--key-file"])
+            .arg(&key_file),
+    );
+    assert!(
+        stderr.contains("warning: ./.env is ignored: it is a directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("can be read by others (mode 644)"),
+        "{stderr}"
+    );
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::remove_dir(dir.path().join(".env")).unwrap();
+    let (_, _, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "--key-file"])
+            .arg(&key_file),
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn explain_writes_to_its_output_file() {
+    let dir = tempdir();
+    let (code, stdout, _) =
+        outcome(tlcheck(dir.path()).args(["explain", "key.missing", "-o", "out.txt"]));
+    assert_eq!(code, 0);
+    assert_eq!(stdout, "");
+    let written = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    assert!(written.contains("key.missing"), "{written}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn failing_to_write_the_report_is_exit_1() {
+    let dir = tempdir();
+    let (code, _, stderr) =
+        outcome(tlcheck(dir.path()).args(["explain", "key.missing", "-o", "/dev/full"]));
+    assert_eq!(code, 1, "{stderr}");
+    let (code, _, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["header", "-o", "/dev/full"])
+            .env("TENSORLOOP_KEY", KEY),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // A reader that went away before the report was written.
+    let exe = assert_cmd::cargo::cargo_bin("tlcheck");
+    let mut child = std::process::Command::new(exe)
+        .args(["explain"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn an_output_path_that_cannot_be_written_stops_the_run_before_any_request() {
+    let gateway = Server::start(healthy);
+    let dir = tempdir();
+    let stderr = usage_error_quickly(
+        tlcheck(dir.path())
+            .args(["doctor", "-o", "missing/report.md"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+    );
+    assert!(stderr.contains("no directory missing"), "{stderr}");
+    assert!(gateway.requests().is_empty(), "{:?}", gateway.requests());
+}
