@@ -58,7 +58,9 @@ fn registry() -> MutexGuard<'static, Registry> {
 #[cfg(test)]
 pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
     static TESTS: Mutex<()> = Mutex::new(());
-    let guard = TESTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let guard = TESTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     *registry() = Registry::default();
     guard
 }

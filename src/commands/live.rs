@@ -170,9 +170,6 @@ pub(crate) fn run(
         .as_ref()
         .map_or(DEFAULT_MODEL.to_owned(), |m| m.value.clone());
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let stream_limits = stream::Limits {
         total: Duration::from_secs_f64(ctx.stream_timeout),
         idle: Duration::from_secs_f64(ctx.idle_timeout),
@@ -186,7 +183,7 @@ pub(crate) fn run(
         model,
         stream_limits,
     });
-    let ran = runtime.block_on(live(shared, plan, proxy, progress));
+    let ran = crate::net::run_to_end(live(shared, plan, proxy, progress))?;
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
     }

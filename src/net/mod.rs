@@ -169,6 +169,18 @@ pub fn read_ca_file(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certi
     Ok(certs)
 }
 
+/// Run the live checks to their end on a runtime of their own, then leave at once. A DNS lookup
+/// runs on a blocking thread (`getaddrinfo` cannot be cancelled): once its deadline has passed
+/// nobody waits for its answer, and the process must not wait for the thread either.
+pub fn run_to_end<F: std::future::Future>(work: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let out = runtime.block_on(work);
+    runtime.shutdown_background();
+    Ok(out)
+}
+
 /// A request tlcheck makes.
 pub struct Request<'a> {
     pub method: &'static str,
@@ -638,6 +650,31 @@ impl TimedResolver {
     /// The lookups made so far.
     pub fn lookups(&self) -> Vec<Lookup> {
         self.lookups.lock().expect("resolver log").clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    /// A lookup that never answers (a blocking thread, as `getaddrinfo` is) holds neither the
+    /// deadline nor the way out.
+    #[test]
+    fn a_blocked_lookup_does_not_hold_the_run_past_its_deadline() {
+        let started = Instant::now();
+        let timed_out = super::run_to_end(async {
+            let hung = tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(5)));
+            tokio::time::timeout(Duration::from_millis(100), hung)
+                .await
+                .is_err()
+        })
+        .unwrap();
+        assert!(timed_out);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
 
