@@ -24,6 +24,12 @@ impl ApiKey {
         normalize(&self.0)
     }
 
+    /// Whether the value is an example or template text rather than a key: not a secret to hide
+    /// (documentation shows it), and nothing to send.
+    pub fn is_placeholder(&self) -> bool {
+        is_placeholder(self.normalized())
+    }
+
     pub fn fingerprint(&self) -> Fingerprint {
         Fingerprint::of(self.normalized())
     }
@@ -52,6 +58,35 @@ pub(crate) fn is_quote(c: char) -> bool {
         c,
         '"' | '\'' | '`' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}'
     )
+}
+
+/// Whether the value is an example or template text left in place of a key.
+pub fn is_placeholder(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let body = lower.strip_prefix("sk-").unwrap_or(&lower);
+    key.contains("...")
+        || key.contains('…')
+        || (key.starts_with('<') && key.ends_with('>'))
+        || (key.starts_with('{') && key.ends_with('}'))
+        || (key.starts_with('[') && key.ends_with(']'))
+        || key.starts_with('$')
+        || (lower.contains("your") && ["key", "token", "secret"].iter().any(|w| lower.contains(w)))
+        || [
+            "placeholder",
+            "changeme",
+            "change-me",
+            "change_me",
+            "replace-me",
+            "replace_me",
+            "replaceme",
+            "redacted",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        || (!body.is_empty()
+            && body
+                .chars()
+                .all(|c| matches!(c, 'x' | '*' | '.' | '-' | '_')))
 }
 
 fn normalize(raw: &str) -> &str {

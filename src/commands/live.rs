@@ -99,7 +99,8 @@ pub(crate) fn run(
     if plan.key {
         let started = Instant::now();
         let findings = key::check(&report.target);
-        key_usable = report.target.key.is_some();
+        // A value that is not a key (a placeholder, damaged bytes) is never sent.
+        key_usable = report.target.key.is_some() && !key::forbids_sending(&findings);
         let note = report
             .target
             .key
@@ -144,6 +145,10 @@ pub(crate) fn run(
     report.proxies = proxy::variables(&crate::inputs::process_env);
     let via_proxy = matches!(proxy, proxy::ProxyDecision::Use(_));
     let (key, no_key_because) = match report.target.key.as_ref().filter(|_| key_usable) {
+        None if report.target.key.is_some() => (
+            None,
+            "the configured value is not a key (see the key check)".to_owned(),
+        ),
         None => (None, "there is no key".to_owned()),
         Some(k) => match gateway.may_receive_key(via_proxy) {
             Err(why) => (None, format!("the key is not sent: {why}")),

@@ -404,3 +404,78 @@ fn an_output_path_that_cannot_be_written_stops_the_run_before_any_request() {
     assert!(stderr.contains("no directory missing"), "{stderr}");
     assert!(gateway.requests().is_empty(), "{:?}", gateway.requests());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_value_that_is_not_a_key_is_never_sent() {
+    use std::os::unix::ffi::OsStrExt;
+    let gateway = Server::start(healthy);
+    let invalid_utf8 = std::ffi::OsStr::from_bytes(b"sk-abc\xff\xfedefghijk12345");
+    let cases: [(&std::ffi::OsStr, &str); 5] = [
+        (invalid_utf8, "key.malformed"),
+        ("sk-caf\u{e9}-0123456789ab".as_ref(), "key.malformed"),
+        ("sk-...".as_ref(), "key.placeholder"),
+        ("sk-your-key-here".as_ref(), "key.placeholder"),
+        ("<your-key>".as_ref(), "key.placeholder"),
+    ];
+    for (key, code) in cases {
+        let dir = tempdir();
+        let (exit, stdout, stderr) = outcome(
+            tlcheck(dir.path())
+                .args(["doctor", "--format", "json"])
+                .env("TENSORLOOP_KEY", key)
+                .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+        );
+        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        assert_eq!(exit, 10, "{key:?}: {doc:#}");
+        crate::finding(&doc, code);
+        let (exit, stdout, _) = outcome(
+            tlcheck(dir.path())
+                .args(["header", "--format", "json"])
+                .env("TENSORLOOP_KEY", key),
+        );
+        assert_eq!(exit, 10, "{key:?}: {stdout}");
+    }
+    let keyed: Vec<_> = gateway
+        .requests()
+        .into_iter()
+        .filter(|r| r.header("authorization").is_some())
+        .collect();
+    assert!(keyed.is_empty(), "{keyed:?}");
+}
+
+#[test]
+fn an_absurdly_long_key_is_a_finding_not_a_workload() {
+    let gateway = Server::start(healthy);
+    // As long as an environment variable may be (128 KiB on Linux).
+    let key = format!("sk-{}", "a".repeat(120 * 1024));
+    let dir = tempdir();
+    let started = std::time::Instant::now();
+    let (exit, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["doctor", "--format", "json"])
+            .env("TENSORLOOP_KEY", &key)
+            .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(exit, 10);
+    crate::finding(&doc, "key.malformed");
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    assert!(
+        gateway
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
+
+    // A 10 MB key file is refused before it is read.
+    let path = dir.path().join("huge-key");
+    std::fs::write(&path, format!("sk-{}", "a".repeat(10 * 1024 * 1024))).unwrap();
+    let stderr = usage_error_quickly(
+        tlcheck(dir.path())
+            .args(["doctor", "--key-file"])
+            .arg(&path)
+            .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+    );
+    assert!(stderr.contains("larger than 64 KiB"), "{stderr}");
+}
