@@ -477,6 +477,14 @@ mod tests {
         assert_eq!(d.get("bad line"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn dotenv_parsing_never_panics(text in "\\PC*", lines in "([A-Z_]{0,4}[= ]{0,2}[\"'#\\\\ a-zé]{0,8}\n){0,6}") {
+            let _ = DotEnv::parse(&text);
+            let _ = DotEnv::parse(&lines);
+        }
+    }
+
     #[test]
     fn key_file_keeps_all_but_one_trailing_newline() {
         let dir = tempfile::tempdir().unwrap();

@@ -250,6 +250,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn no_proxy_entries_never_panic(entry in "[\\PC]{0,30}", cidr in "[0-9a-f.:/\\[\\]*é]{0,24}") {
+            for host in ["127.0.0.1", "::1", "litellm.tensorloop.tech", ""] {
+                let _ = no_proxy_matches(&entry, host);
+                let _ = no_proxy_matches(&cidr, host);
+            }
+            let _ = shown(&entry);
+            let _ = crate::redact::mask_url_credentials(&entry);
+        }
+    }
+
     #[test]
     fn every_variable_set_is_listed_masked() {
         let e = env(&[

@@ -479,3 +479,19 @@ fn an_absurdly_long_key_is_a_finding_not_a_workload() {
     );
     assert!(stderr.contains("larger than 64 KiB"), "{stderr}");
 }
+
+#[test]
+fn an_odd_expiry_time_in_a_paste_is_no_panic() {
+    let message = "Authentication Error - Expired Key. Key Expiry time 2026-11-23T11:13:39+0é00 and current time 2026-11-24 11:16:43";
+    let body = serde_json::json!({"error": {"message": message, "type": "expired_key", "param": "None", "code": "400"}}).to_string();
+    let paste = format!("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n\r\n{body}");
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["classify", "--format", "json"])
+            .write_stdin(paste),
+    );
+    assert_ne!(code, 101, "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    crate::finding(&doc, "auth.expired_key");
+}
