@@ -34,8 +34,22 @@ impl Evidence {
         self
     }
 
+    /// Add an entry; a list longer than [`EVIDENCE_LIST_CAP`] keeps its first items and says how
+    /// many more there were, a text longer than [`EVIDENCE_TEXT_CAP`] is cut.
     pub fn push(&mut self, name: &'static str, value: impl Into<serde_json::Value>) {
-        self.0.push((name, value.into()));
+        self.0.push((name, capped(value.into())));
+    }
+
+    /// Set an entry, replacing one of the same name.
+    pub fn set(&mut self, name: &'static str, value: impl Into<serde_json::Value>) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = capped(value.into()),
+            None => self.push(name, value),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -44,6 +58,69 @@ impl Evidence {
 
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &serde_json::Value)> {
         self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+/// The most items a list in a finding's evidence keeps.
+pub const EVIDENCE_LIST_CAP: usize = 20;
+/// The most bytes a text in a finding's evidence keeps.
+pub const EVIDENCE_TEXT_CAP: usize = 4096;
+/// How many other details a finding that happened many times keeps as examples.
+pub const EXAMPLES_KEPT: usize = 3;
+
+fn capped(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Array(mut items) if items.len() > EVIDENCE_LIST_CAP => {
+            let more = items.len() - EVIDENCE_LIST_CAP;
+            items.truncate(EVIDENCE_LIST_CAP);
+            items.push(Value::String(format!("… and {more} more")));
+            Value::Array(items)
+        }
+        Value::String(s) if s.len() > EVIDENCE_TEXT_CAP => {
+            let mut end = EVIDENCE_TEXT_CAP;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            Value::String(format!("{}… ({} bytes in all)", &s[..end], s.len()))
+        }
+        other => other,
+    }
+}
+
+/// Add `f` to `findings`, collapsing repeats: a finding with the same code, check and severity
+/// as one already there becomes a count (`occurrences`) and, while there are few, an example of
+/// its detail (`other_examples`). A hostile stream of many error events is one finding.
+pub fn add_collapsed(findings: &mut Vec<Finding>, f: Finding) {
+    let Some(first) = findings
+        .iter_mut()
+        .find(|g| g.code == f.code && g.check == f.check && g.severity == f.severity)
+    else {
+        findings.push(f);
+        return;
+    };
+    let seen = first
+        .evidence
+        .get("occurrences")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1);
+    let more = f
+        .evidence
+        .get("occurrences")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1);
+    first.evidence.set("occurrences", seen + more);
+    let mut examples = match first.evidence.get("other_examples") {
+        Some(serde_json::Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    if let Some(detail) = f.detail
+        && examples.len() < EXAMPLES_KEPT
+        && first.detail.as_deref() != Some(detail.as_str())
+        && !examples.iter().any(|e| e.as_str() == Some(detail.as_str()))
+    {
+        examples.push(serde_json::Value::String(detail));
+        first.evidence.set("other_examples", examples);
     }
 }
 
@@ -265,8 +342,9 @@ impl Outcome {
         self.facts.push((name, value.into()));
     }
 
+    /// Add a finding; repeats collapse into one ([`add_collapsed`]).
     pub fn push(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        add_collapsed(&mut self.findings, finding);
     }
 }
 
@@ -422,7 +500,9 @@ impl Report {
             facts: outcome.facts,
             timeline: outcome.timeline,
         });
-        self.findings.extend(outcome.findings);
+        for f in outcome.findings {
+            add_collapsed(&mut self.findings, f);
+        }
         self.requests.extend(outcome.requests);
     }
 
@@ -548,6 +628,33 @@ mod tests {
             true,
         );
         assert_eq!(r.exit_code(), 11);
+    }
+
+    #[test]
+    fn repeated_findings_collapse_and_evidence_is_capped() {
+        let mut o = Outcome::default();
+        for i in 0..100_000 {
+            o.push(
+                Finding::new(Code::StreamErrorEvent, "stream")
+                    .detail(format!("event {}", i % 7))
+                    .evidence("ids", (0..50).collect::<Vec<u32>>()),
+            );
+        }
+        o.push(Finding::new(Code::UpstreamError, "stream"));
+        assert_eq!(o.findings.len(), 2);
+        let f = &o.findings[0];
+        assert_eq!(f.evidence.get("occurrences"), Some(&100_000.into()));
+        assert_eq!(
+            f.evidence.get("other_examples"),
+            Some(&serde_json::json!(["event 1", "event 2", "event 3"]))
+        );
+        let ids = f.evidence.get("ids").unwrap().as_array().unwrap();
+        assert_eq!(ids.len(), EVIDENCE_LIST_CAP + 1);
+        assert_eq!(ids.last().unwrap(), "… and 30 more");
+        let mut r = Report::new("test", Target::default(), false);
+        r.record("stream", "Stream", Duration::ZERO, o.clone());
+        r.record("stream", "Stream", Duration::ZERO, o);
+        assert_eq!(r.findings.len(), 2);
     }
 
     #[test]

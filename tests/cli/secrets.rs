@@ -495,3 +495,41 @@ fn an_odd_expiry_time_in_a_paste_is_no_panic() {
     let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     crate::finding(&doc, "auth.expired_key");
 }
+
+#[test]
+fn a_stream_of_many_error_events_is_one_finding_with_a_count() {
+    use crate::support::{chunk, is_stream, stream_head};
+    let event =
+        br#"data: {"error":{"message":"overloaded","type":"rate_limit_error","code":"429"}}"#;
+    let mut frames = Vec::new();
+    for _ in 0..50_000 {
+        frames.extend_from_slice(event);
+        frames.extend_from_slice(b"\n\n");
+    }
+    let mut reply = stream_head();
+    for part in frames.chunks(64 * 1024) {
+        reply.extend(chunk(part));
+    }
+    reply.extend(chunk(b"data: [DONE]\n\n"));
+    reply.extend_from_slice(b"0\r\n\r\n");
+    let gateway = Server::start(move |req: &Seen| {
+        if is_stream(req) {
+            Reply::Bytes(reply.clone())
+        } else {
+            healthy(req)
+        }
+    });
+    let dir = tempdir();
+    let (_, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["stream", "--format", "json"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+    );
+    assert!(stdout.len() < 256 * 1024, "{} bytes of JSON", stdout.len());
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(findings.len() <= 4, "{doc:#}");
+    let events = crate::finding(&doc, "stream.error_event");
+    assert_eq!(events["evidence"]["occurrences"], 50_000, "{events:#}");
+}
