@@ -20,6 +20,9 @@ pub use wire::Wire;
 /// The `user-agent` tlcheck sends.
 const USER_AGENT: &str = concat!("tlcheck/", env!("CARGO_PKG_VERSION"));
 
+/// The most response headers an answer may have.
+pub const MAX_HEADERS: usize = 256;
+
 /// The most of a response body tlcheck reads; the rest is left unread.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -122,6 +125,11 @@ impl Opened {
                         TransportKind::Timeout,
                         "the deadline passed while the body was arriving".to_owned(),
                     )
+                } else if let Some(why) = malformed_body(&e) {
+                    (
+                        TransportKind::Malformed,
+                        format!("the body is not valid HTTP framing: {why}"),
+                    )
                 } else if e.is_body() || e.is_decode() {
                     (
                         TransportKind::Cut,
@@ -146,6 +154,20 @@ impl Opened {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// A body whose HTTP framing is broken (an invalid chunk size, say) rather than cut: the server
+/// sent something wrong, the network did not fail.
+fn malformed_body(e: &(dyn StdError + 'static)) -> Option<String> {
+    let mut current = Some(e);
+    while let Some(c) = current {
+        let text = c.to_string();
+        if text.to_ascii_lowercase().contains("chunk size") {
+            return Some(text);
+        }
+        current = c.source();
+    }
+    None
 }
 
 fn innermost(e: &(dyn StdError + 'static)) -> String {
@@ -232,6 +254,9 @@ impl Http {
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
+            // Real answers carry a few dozen headers; hyper's default of 100 refuses a valid one
+            // with 101. Far more than this is still "not valid HTTP".
+            .http1_max_headers(MAX_HEADERS)
             .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)

@@ -533,3 +533,41 @@ fn a_stream_of_many_error_events_is_one_finding_with_a_count() {
     let events = crate::finding(&doc, "stream.error_event");
     assert_eq!(events["evidence"]["occurrences"], 50_000, "{events:#}");
 }
+
+/// `tlcheck models` against a gateway whose `/v1/models` answers `reply` and closes.
+fn models_answering(reply: Vec<u8>) -> (i32, Value) {
+    use crate::support::Step;
+    let gateway = Server::start(move |req: &Seen| match req.path.as_str() {
+        "/v1/models" => Reply::Script(vec![Step::Write(reply.clone()), Step::Close]),
+        _ => healthy(req),
+    });
+    let dir = tempdir();
+    let (code, stdout, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["models", "--format", "json", "--timeout", "5"])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+    );
+    let doc = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, doc)
+}
+
+#[test]
+fn an_invalid_chunk_size_is_a_bad_response_not_a_network_failure() {
+    let reply = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n".to_vec();
+    let (code, doc) = models_answering(reply);
+    assert_eq!(code, 17, "{doc:#}");
+    crate::finding(&doc, "upstream.bad_response");
+}
+
+#[test]
+fn an_answer_with_101_headers_is_valid() {
+    let head: String = (0..99).map(|i| format!("x-h{i}: v\r\n")).collect();
+    let body = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model"}]}"#;
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{head}\r\n{body}",
+        body.len()
+    );
+    let (code, doc) = models_answering(reply.into_bytes());
+    assert_eq!(code, 0, "{doc:#}");
+}
