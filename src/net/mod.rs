@@ -162,7 +162,8 @@ fn malformed_body(e: &(dyn StdError + 'static)) -> Option<String> {
     let mut current = Some(e);
     while let Some(c) = current {
         let text = c.to_string();
-        if text.to_ascii_lowercase().contains("chunk size") {
+        // Not "unexpected EOF during chunk size line": that is a connection cut short.
+        if text.to_ascii_lowercase().contains("invalid chunk size") {
             return Some(text);
         }
         current = c.source();
@@ -383,7 +384,9 @@ impl Http {
             ("host".to_owned(), host),
             ("user-agent".to_owned(), USER_AGENT.to_owned()),
             ("accept".to_owned(), "*/*".to_owned()),
+            ("accept-encoding".to_owned(), "identity".to_owned()),
         ];
+        builder = builder.header(reqwest::header::ACCEPT_ENCODING, "identity");
         if let Some(key) = req.key {
             if let Err(why) = self.authorize(key, &req.url) {
                 return Err(TransportFailure {
@@ -453,6 +456,30 @@ impl Http {
             .collect();
         let time_to_headers = started.elapsed();
         wire.phases.headers = Some(time_to_headers);
+        // One content-encoding rule for every check: tlcheck asks for the answer as is and never
+        // decompresses (a small gzip body can inflate to gigabytes), so an encoded answer, or one
+        // that only claims to be, cannot be read as what it says it is.
+        if let Some(encoding) = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .filter(|e| !e.is_empty() && e != "identity")
+        {
+            return Err(TransportFailure {
+                kind: TransportKind::Malformed,
+                detail: format!(
+                    "the answer is `content-encoding: {encoding}` although tlcheck asked for none \
+                     (`accept-encoding: identity`); something between here and the gateway \
+                     compresses answers it should pass as they are"
+                ),
+                elapsed: started.elapsed(),
+                wire: Some(Box::new(wire)),
+            });
+        }
         // An answer means the request went out, on a new connection or a reused one.
         wire.phases.connected = true;
         wire.version = Some(match response.version() {

@@ -571,3 +571,44 @@ fn an_answer_with_101_headers_is_valid() {
     let (code, doc) = models_answering(reply.into_bytes());
     assert_eq!(code, 0, "{doc:#}");
 }
+
+/// One content-encoding rule for every check: an encoded stream, and a plain one that only
+/// claims to be encoded, are both a bad response (tlcheck asked for none and never inflates).
+#[test]
+fn an_encoded_stream_is_a_bad_response_whether_or_not_it_is_compressed() {
+    use crate::support::{chunk, is_stream, recorded_stream};
+    let plain = recorded_stream("stream_01_ok.raw");
+    let split = plain.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 2;
+    let claims_gzip = [
+        &plain[..split],
+        b"content-encoding: gzip\r\n",
+        &plain[split..],
+    ]
+    .concat();
+    let compressed = {
+        let mut r = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+        r.extend(chunk(include_bytes!("../fixtures/bomb.gz")));
+        r.extend_from_slice(b"0\r\n\r\n");
+        r
+    };
+    for reply in [claims_gzip, compressed] {
+        let gateway = Server::start(move |req: &Seen| {
+            if is_stream(req) {
+                Reply::Bytes(reply.clone())
+            } else {
+                healthy(req)
+            }
+        });
+        let dir = tempdir();
+        let (code, stdout, stderr) = outcome(
+            tlcheck(dir.path())
+                .args(["stream", "--format", "json"])
+                .env("TENSORLOOP_KEY", KEY)
+                .env("TENSORLOOP_BASE_URL", gateway.base_url()),
+        );
+        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        assert_eq!(code, 17, "{doc:#}");
+        let f = crate::finding(&doc, "upstream.bad_response");
+        assert!(f["detail"].as_str().unwrap().contains("gzip"), "{f:#}");
+    }
+}
