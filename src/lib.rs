@@ -17,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod secret;
 pub mod sse;
+pub mod terminal;
 pub mod time;
 
 pub use commands::run;

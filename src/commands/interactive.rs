@@ -77,11 +77,13 @@ pub(super) fn run(ctx: &Context) -> anyhow::Result<u8> {
         return Ok(exit::USAGE);
     }
     let items: Vec<&str> = SYMPTOMS.iter().map(|(label, _)| *label).collect();
+    let terminal = crate::terminal::guard();
     let choice = dialoguer::Select::with_theme(&dialoguer::theme::ColorfulTheme::default())
         .with_prompt("What are you seeing?")
         .items(&items)
         .default(0)
         .interact_on_opt(&console::Term::stderr())?;
+    drop(terminal);
     let Some(index) = choice else {
         return Ok(exit::OK);
     };

@@ -197,6 +197,7 @@ pub(crate) fn run(
 
 /// Ask for the key at a hidden prompt (only where someone can answer); empty means none.
 fn prompt_for_key() -> anyhow::Result<Option<Sourced<ApiKey>>> {
+    let _terminal = crate::terminal::guard();
     let typed = dialoguer::Password::new()
         .with_prompt("No key found. TensorLoop key (typing is hidden; Enter to go on without)")
         .allow_empty_password(true)

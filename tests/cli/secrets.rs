@@ -612,3 +612,107 @@ fn an_encoded_stream_is_a_bad_response_whether_or_not_it_is_compressed() {
         assert!(f["detail"].as_str().unwrap().contains("gzip"), "{f:#}");
     }
 }
+
+/// Start `tlcheck ARGS` on a pseudo-terminal whose echo and line mode are on, as a person's
+/// terminal is (the pty library turns echo off by default).
+#[cfg(unix)]
+fn on_a_terminal(
+    dir: &std::path::Path,
+    args: &str,
+    env: &[(&str, String)],
+) -> rexpect::session::PtySession {
+    let exe = assert_cmd::cargo::cargo_bin("tlcheck");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("stty echo icanon; exec \"$0\" {args}"))
+        .arg(exe)
+        .env_clear()
+        .current_dir(dir)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn on a pty")
+}
+
+/// Echo and line mode of the pseudo-terminal, read through its master side.
+#[cfg(unix)]
+fn echo_and_line_mode(p: &rexpect::session::PtySession) -> (bool, bool) {
+    use std::os::fd::AsRawFd;
+    let master = p.process().get_file_handle().unwrap();
+    let mut t = std::mem::MaybeUninit::<libc::termios>::uninit();
+    assert_eq!(
+        unsafe { libc::tcgetattr(master.as_raw_fd(), t.as_mut_ptr()) },
+        0
+    );
+    let t = unsafe { t.assume_init() };
+    (t.c_lflag & libc::ECHO != 0, t.c_lflag & libc::ICANON != 0)
+}
+
+#[cfg(unix)]
+fn wait_for_exit(p: &rexpect::session::PtySession) {
+    for _ in 0..200 {
+        if !matches!(
+            p.process().status(),
+            Some(rexpect::process::WaitStatus::StillAlive) | None
+        ) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("tlcheck did not exit");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_the_hidden_key_prompt_leaves_echo_on() {
+    let gateway = Server::start(healthy);
+    let dir = tempdir();
+    let mut p = on_a_terminal(
+        dir.path(),
+        "doctor",
+        &[("TENSORLOOP_BASE_URL", gateway.base_url())],
+    );
+    p.exp_string("No key found").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(echo_and_line_mode(&p).0, false, "the prompt hides typing");
+    p.send_control('c').unwrap();
+    wait_for_exit(&p);
+    assert_eq!(echo_and_line_mode(&p), (true, true));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_in_the_menu_restores_line_mode_and_the_cursor() {
+    for how in ["ctrl-c", "SIGINT", "SIGTERM"] {
+        let dir = tempdir();
+        let mut p = on_a_terminal(dir.path(), "", &[]);
+        p.exp_string("check everything").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert_eq!(
+            echo_and_line_mode(&p),
+            (false, false),
+            "{how}: the menu reads raw keys"
+        );
+        match how {
+            "ctrl-c" => p.send_control('c').unwrap(),
+            "SIGINT" => p
+                .process_mut()
+                .signal(rexpect::process::Signal::SIGINT)
+                .unwrap(),
+            _ => p
+                .process_mut()
+                .signal(rexpect::process::Signal::SIGTERM)
+                .unwrap(),
+        }
+        wait_for_exit(&p);
+        let rest = p.exp_eof().unwrap_or_default();
+        assert_eq!(echo_and_line_mode(&p), (true, true), "{how}");
+        assert!(
+            rest.contains("\u{1b}[?25h"),
+            "{how}: the cursor is shown again: {rest:?}"
+        );
+    }
+}
