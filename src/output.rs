@@ -38,6 +38,15 @@ pub fn set_color(choice: ColorChoice) {
     console::set_colors_enabled_stderr(use_color(choice, env, io::stderr().is_terminal()));
 }
 
+/// Set when standard output was closed at start (see the binary's initialiser).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Record that standard output was closed when the process started: a report written there
+/// would be lost, so writing it fails (exit 1).
+pub fn stdout_was_closed() {
+    STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Writes to stdout, redacted.
 #[derive(Clone, Copy)]
 pub struct Output {
@@ -64,6 +73,9 @@ impl Output {
     /// a stdout that cannot take the text is an error too (exit 1): the report would be lost.
     pub fn stdout(&self, text: &str) -> anyhow::Result<()> {
         let clean = self.checked(text)?;
+        if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+            anyhow::bail!("cannot write the report: standard output is closed");
+        }
         write_all(&mut io::stdout().lock(), clean.as_bytes())
             .map_err(|e| write_error(e, "the report to standard output"))
     }

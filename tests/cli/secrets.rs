@@ -389,6 +389,17 @@ fn failing_to_write_the_report_is_exit_1() {
         .unwrap();
     drop(child.stdout.take());
     assert_eq!(child.wait().unwrap().code(), Some(1));
+    // A closed standard output (`>&-`), and for contrast /dev/null, where writing succeeds.
+    for (redirect, expected) in [(">&-", 1), (">/dev/null", 0)] {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" explain key.missing {redirect}"))
+            .arg(assert_cmd::cargo::cargo_bin("tlcheck"))
+            .env_clear()
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(expected), "{redirect}");
+    }
 }
 
 #[test]
