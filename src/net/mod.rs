@@ -705,31 +705,6 @@ impl TimedResolver {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::time::{Duration, Instant};
-
-    /// A lookup that never answers (a blocking thread, as `getaddrinfo` is) holds neither the
-    /// deadline nor the way out.
-    #[test]
-    fn a_blocked_lookup_does_not_hold_the_run_past_its_deadline() {
-        let started = Instant::now();
-        let timed_out = super::run_to_end(async {
-            let hung = tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(5)));
-            tokio::time::timeout(Duration::from_millis(100), hung)
-                .await
-                .is_err()
-        })
-        .unwrap();
-        assert!(timed_out);
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "{:?}",
-            started.elapsed()
-        );
-    }
-}
-
 fn dns_reason(e: &std::io::Error) -> String {
     let text = e.to_string();
     if text.contains("not known") || text.contains("No address") || text.contains("not found") {
@@ -752,5 +727,30 @@ impl reqwest::dns::Resolve for SharedResolver {
             let addrs = resolver.lookup(&host).await?;
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    /// A lookup that never answers (a blocking thread, as `getaddrinfo` is) holds neither the
+    /// deadline nor the way out.
+    #[test]
+    fn a_blocked_lookup_does_not_hold_the_run_past_its_deadline() {
+        let started = Instant::now();
+        let timed_out = super::run_to_end(async {
+            let hung = tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(5)));
+            tokio::time::timeout(Duration::from_millis(100), hung)
+                .await
+                .is_err()
+        })
+        .unwrap();
+        assert!(timed_out);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
