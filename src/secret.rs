@@ -117,7 +117,9 @@ impl Fingerprint {
         let sha256 = hex(&Sha256::digest(key.as_bytes()));
         let chars: Vec<char> = key.chars().collect();
         let prefix = if key.starts_with("sk-") { "sk-" } else { "" };
-        let short = if chars.len() >= MIN_LEN_TO_SHOW_TAIL {
+        // Only a tail of plain visible ASCII is shown: anything else could act on a terminal.
+        let tail_is_plain = chars.iter().rev().take(4).all(|c| c.is_ascii_graphic());
+        let short = if chars.len() >= MIN_LEN_TO_SHOW_TAIL && tail_is_plain {
             let tail: String = chars[chars.len() - 4..].iter().collect();
             format!("{prefix}…{tail}")
         } else {
@@ -161,6 +163,12 @@ mod tests {
     fn short_keys_show_no_characters() {
         assert_eq!(Fingerprint::of("sk-abc").short, "sk-…");
         assert_eq!(Fingerprint::of("abcdefghijklmnop").short, "…mnop");
+    }
+
+    #[test]
+    fn a_tail_that_could_act_on_a_terminal_is_not_shown() {
+        assert_eq!(Fingerprint::of("sk-abcdefghij\u{1b}[2J").short, "sk-…");
+        assert_eq!(Fingerprint::of("sk-abcdefghijé123").short, "sk-…");
     }
 
     #[test]

@@ -727,3 +727,17 @@ fn an_interrupt_in_the_menu_restores_line_mode_and_the_cursor() {
         );
     }
 }
+
+#[test]
+fn a_huge_dotenv_is_ignored_with_a_warning_not_read() {
+    let dir = tempdir();
+    let mut dotenv = format!("TENSORLOOP_KEY={KEY}\n").into_bytes();
+    dotenv.resize(2 * 1024 * 1024, b'#');
+    std::fs::write(dir.path().join(".env"), dotenv).unwrap();
+    let (code, _, stderr) = outcome(tlcheck(dir.path()).args(["header"]));
+    assert!(
+        stderr.contains("./.env is ignored: it is larger than 1 MiB"),
+        "{stderr}"
+    );
+    assert_eq!(code, 10, "no key: the .env was not read");
+}
