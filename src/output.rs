@@ -183,6 +183,20 @@ pub fn check_destination(path: &Path) -> Result<(), crate::UsageError> {
     if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
         return Err(bad("it is read-only".to_owned()));
     }
+    // A FIFO nobody reads would block the write forever: ask without waiting.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        if std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+            && std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .is_err()
+        {
+            return Err(bad("it is a FIFO that nobody reads".to_owned()));
+        }
+    }
     Ok(())
 }
 

@@ -113,7 +113,7 @@ pub(super) fn run(ctx: &Context) -> anyhow::Result<u8> {
                 .iter()
                 .map(|c| render::human::entry(c.entry()))
                 .collect();
-            Output::new(Redactor::new()).stdout(&text.join("\n"))?;
+            ctx.emit(&Output::new(Redactor::new()), &text.join("\n"))?;
             Ok(exit::OK)
         }
     }

@@ -305,6 +305,18 @@ fn a_fifo_or_a_device_where_a_file_is_expected_is_a_usage_error() {
     for path in [pipe.to_str().unwrap(), "/dev/zero"] {
         usage_error_quickly(tlcheck(dir.path()).args(["classify", path]));
     }
+    let stderr = usage_error_quickly(tlcheck(dir.path()).args(["explain", "-o"]).arg(&pipe));
+    assert!(stderr.contains("FIFO that nobody reads"), "{stderr}");
+    let dotenv = fifo(dir.path(), ".env");
+    let (_, _, stderr) = outcome(
+        tlcheck(dir.path())
+            .args(["header"])
+            .timeout(std::time::Duration::from_secs(20)),
+    );
+    assert!(
+        stderr.contains("./.env is ignored: it is a FIFO"),
+        "{dotenv:?}: {stderr}"
+    );
 }
 
 #[test]
