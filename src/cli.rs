@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub const EXIT_CODES: &str = "\
 Exit codes:
    0  every check passed (warnings allowed)
-   1  tlcheck itself could not run the checks
+   1  tlcheck itself could not run the checks or write the report
    2  usage error (bad flags or arguments)
    3  only warnings, and --strict was given
   10  configuration: key, header or base URL wrong (key.*, header.*, url.*)

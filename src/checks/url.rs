@@ -2,7 +2,7 @@
 
 use super::ids;
 use crate::catalog::{CANONICAL_BASE_URL, Code, GATEWAY_HOST, Severity};
-pub use crate::host::{HostKind, is_loopback};
+pub use crate::host::HostKind;
 use crate::redact::mask_url_credentials;
 use crate::report::Finding;
 use url::Url;
