@@ -412,3 +412,50 @@ fn cross_check(ran: &mut [Ran], listed: Option<&[String]>, model: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        // Each case builds an HTTP client (the system's roots): keep the count moderate.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the spelling of a known-wrong TensorLoop host, the live checks run against
+        /// the gateway, and a client granted the key refuses to send it to the wrong host.
+        #[test]
+        fn a_wrong_host_in_any_spelling_never_receives_the_key(
+            host in proptest::sample::select(vec![
+                "tensorloop.tech", "TensorLoop.Tech.", "api.tensorloop.tech.", "WWW.tensorloop.tech",
+                "tensorloop%2etech", "tensorloop\u{FF0E}tech.", "api\u{3002}tensorloop.tech",
+                "ｔｅｎｓｏｒｌｏｏｐ.tech", "tensorloop.tech%2E",
+            ]),
+            userinfo in proptest::sample::select(vec!["", "u:p@", "litellm.tensorloop.tech@"]),
+            port in proptest::sample::select(vec!["", ":443"]),
+            path in proptest::sample::select(vec!["/v1", "", "/api/keys", "/v1/chat/completions"]),
+        ) {
+            let raw = format!("https://{userinfo}{host}{port}{path}");
+            let verdict = url::check(&raw);
+            proptest::prop_assert_eq!(verdict.host, crate::host::HostKind::KnownWrong, "{}", raw);
+            if let Ok((base, _)) = effective_base(&verdict) {
+                let gateway = Gateway::new(&base);
+                proptest::prop_assert_eq!(
+                    crate::host::canonical(&gateway.base).map(|h| h.to_string()),
+                    Some(crate::catalog::GATEWAY_HOST.to_owned())
+                );
+            }
+            let wrong = Url::parse(&raw).unwrap();
+            let key = ApiKey::new("sk-proptest-key-000000001");
+            let gateway = Url::parse(crate::catalog::CANONICAL_BASE_URL).unwrap();
+            let http = Http::new(
+                Duration::from_secs(1),
+                &proxy::ProxyDecision::None,
+                Vec::new(),
+                Some(KeyGrant::new(key.clone(), &gateway)),
+            )
+            .unwrap();
+            let refused = http.refuses_key_for(&key, &wrong);
+            proptest::prop_assert!(refused, "{}", raw);
+        }
+    }
+}

@@ -289,6 +289,12 @@ impl Http {
         })
     }
 
+    /// Whether this client would refuse to send `key` to `url`.
+    #[cfg(test)]
+    pub(crate) fn refuses_key_for(&self, key: &ApiKey, url: &Url) -> bool {
+        self.authorize(key, url).is_err()
+    }
+
     /// The key policy at the one place `Authorization` is attached: only the granted key, only to
     /// the granted origin, and only where [`crate::host::may_carry_key`] allows it.
     fn authorize(&self, key: &ApiKey, url: &Url) -> Result<(), String> {
