@@ -102,7 +102,14 @@ fn single_requests(base: &str) -> Vec<(&'static str, Duration)> {
         .unwrap();
     let key = ApiKey::new(KEY);
     rt.block_on(async {
-        let http = Http::new(Duration::from_secs(30), &ProxyDecision::None, Vec::new()).unwrap();
+        let grant = tlcheck::net::KeyGrant::new(key.clone(), &url::Url::parse(base).unwrap());
+        let http = Http::new(
+            Duration::from_secs(30),
+            &ProxyDecision::None,
+            Vec::new(),
+            Some(grant),
+        )
+        .unwrap();
         let root = base.trim_end_matches("/v1");
         let requests: [(&str, &str, String, Option<serde_json::Value>, bool); 5] = [
             (

@@ -90,7 +90,13 @@ fn arrival_overhead(n: usize, gap: Duration) -> Vec<Duration> {
         .build()
         .unwrap();
     let arrivals = rt.block_on(async {
-        let http = Http::new(Duration::from_secs(30), &ProxyDecision::None, Vec::new()).unwrap();
+        let http = Http::new(
+            Duration::from_secs(30),
+            &ProxyDecision::None,
+            Vec::new(),
+            None,
+        )
+        .unwrap();
         let req = Request {
             method: "POST",
             url: url.parse().unwrap(),

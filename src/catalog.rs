@@ -293,6 +293,22 @@ catalog! {
                 `sk-ant-...`), or a dashboard session token pasted in place of a key.",
         fix: "Use a key minted in the TensorLoop dashboard, and set it in TENSORLOOP_KEY so it \
               cannot be confused with another provider's OPENAI_API_KEY.";
+    KeyMalformed = "key.malformed", Config, Fail,
+        title: "The key holds characters no key has, or is absurdly long",
+        cause: "TensorLoop keys are short printable ASCII (`sk-` and a few dozen letters, digits, \
+                `-` and `_`). A value with bytes that are not UTF-8 (shown as U+FFFD), letters \
+                outside ASCII, control characters or thousands of characters is not a key: an \
+                HTTP client would alter it or refuse it, and the gateway could only answer 401. \
+                tlcheck sends nothing with such a value.",
+        fix: "Copy the key again from the dashboard's keys table into a plain-text file or \
+              variable, without an editor that converts characters, and check its encoding.";
+    KeyPlaceholder = "key.placeholder", Config, Fail,
+        title: "The key is a placeholder, not a real key",
+        cause: "The value is an example from documentation or a template (`sk-...`, \
+                `sk-your-key-here`, `<your-key>`, `YOUR_API_KEY`), left in place of a key. \
+                tlcheck sends nothing with it.",
+        fix: "Replace it with a key minted in the TensorLoop dashboard: \
+              `export TENSORLOOP_KEY=sk-...` with the real value.";
     KeyConflict = "key.conflict", Config, Warn,
         title: "Two sources hold different keys",
         cause: "A key can come from several places and the first one found wins: --key or \
@@ -849,6 +865,8 @@ mod tests {
             "model.conflict",
             "net.intermediary",
             "key.leaked",
+            "key.malformed",
+            "key.placeholder",
         ];
         for code in added {
             assert!(

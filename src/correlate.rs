@@ -3,10 +3,7 @@
 //! cause first. Runs on the finished report, before any renderer reads it.
 
 use crate::catalog::{Code, Layer, Severity};
-use crate::report::{Finding, Report, Sighting, Status};
-
-/// The most differing sightings one finding keeps as examples; the rest are only counted.
-pub const MAX_EXAMPLES: usize = 3;
+use crate::report::{Finding, Report, Status};
 
 /// Correlate a report in place. Idempotent: a correlated report is left as it is.
 pub fn correlate(report: &mut Report) {
@@ -39,43 +36,22 @@ fn drop_explained_consequences(findings: &mut Vec<Finding>) {
     findings.retain(|f| !(f.code == Code::StreamNotSse && drop.contains(&f.check)));
 }
 
-/// One finding per code and severity, in the order first seen; every check that saw it, and the
-/// sightings whose details differ (up to [`MAX_EXAMPLES`]).
+/// One finding per code and severity, in the order first seen: every later sighting is absorbed
+/// into the first ([`Finding::absorb`]).
 fn merge(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::new();
-    for f in findings {
-        let Some(m) = merged
+    for mut f in findings {
+        match merged
             .iter_mut()
             .find(|m| m.code == f.code && m.severity == f.severity)
-        else {
-            let mut f = f;
-            if f.seen_by.is_empty() {
-                f.seen_by.push(f.check);
+        {
+            Some(m) => m.absorb(f),
+            None => {
+                if f.seen_by.is_empty() {
+                    f.seen_by.push(f.check);
+                }
+                merged.push(f);
             }
-            f.occurrences = f.occurrences.max(1);
-            merged.push(f);
-            continue;
-        };
-        m.occurrences += f.occurrences.max(1);
-        for check in f.checks() {
-            if !m.seen_by.contains(&check) {
-                m.seen_by.push(check);
-            }
-        }
-        if m.suggestion.is_none() {
-            m.suggestion = f.suggestion.clone();
-        }
-        let same_as_first = m.detail == f.detail && m.evidence == f.evidence;
-        let known = m
-            .other_sightings
-            .iter()
-            .any(|s| s.detail == f.detail && s.evidence == f.evidence);
-        if !same_as_first && !known && m.other_sightings.len() < MAX_EXAMPLES {
-            m.other_sightings.push(Sighting {
-                check: f.check,
-                detail: f.detail,
-                evidence: f.evidence,
-            });
         }
     }
     merged
@@ -207,7 +183,10 @@ mod tests {
         correlate(&mut r);
         assert_eq!(r.findings.len(), 1);
         assert_eq!(r.findings[0].occurrences, 1000);
-        assert_eq!(r.findings[0].other_sightings.len(), MAX_EXAMPLES);
+        assert_eq!(
+            r.findings[0].other_sightings.len(),
+            crate::report::EXAMPLES_KEPT
+        );
     }
 
     #[test]

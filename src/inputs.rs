@@ -110,6 +110,9 @@ pub struct Target {
     /// `model.conflict`: an SDK reading them gets nothing).
     pub empty_url_sources: Vec<Source>,
     pub empty_model_sources: Vec<Source>,
+    /// Problems with the inputs that do not stop the run (a key file others can read), for
+    /// standard error.
+    pub warnings: Vec<String>,
 }
 
 /// The input flags, as parsed.
@@ -138,10 +141,17 @@ impl std::error::Error for InputError {}
 pub struct DotEnv(HashMap<String, String>);
 
 impl DotEnv {
-    /// Read `.env` from `dir`; a missing or unreadable file is simply absent.
-    pub fn load(dir: &Path) -> Option<DotEnv> {
-        let bytes = std::fs::read(dir.join(".env")).ok()?;
-        Some(DotEnv::parse(&String::from_utf8_lossy(&bytes)))
+    /// Read `.env` from `dir`: `Ok(None)` when there is none; `Err` says why one that exists
+    /// cannot be used (unreadable, a directory, larger than [`crate::files::DOTENV_CAP`]).
+    pub fn load(dir: &Path) -> Result<Option<DotEnv>, String> {
+        let path = dir.join(".env");
+        match crate::files::read_regular(&path, crate::files::DOTENV_CAP) {
+            Ok(bytes) => Ok(Some(DotEnv::parse(&String::from_utf8_lossy(&bytes)))),
+            Err(crate::files::FileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(None)
+            }
+            Err(e) => Err(format!("./.env is ignored: {e}")),
+        }
     }
 
     /// Parse the common `.env` dialect: `NAME=value`, optional `export `, `#` comments, single
@@ -269,9 +279,17 @@ pub fn resolve(
             blank,
         );
     }
+    let mut warnings = Vec::new();
     if let Some(path) = &args.key_file {
         let source = Source::new(SourceKind::KeyFile, path.display().to_string());
         keys.offer(source, Some(read_key_file(path)?), blank);
+        if let Some(mode) = crate::files::readable_by_others(path) {
+            warnings.push(format!(
+                "key file {} can be read by others (mode {mode:03o}); restrict it with `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
     }
     for var in KEY_VARS {
         keys.offer(Source::new(SourceKind::Env, var), env(var), blank);
@@ -359,13 +377,14 @@ pub fn resolve(
         empty_key_sources,
         empty_url_sources,
         empty_model_sources,
+        warnings,
     })
 }
 
 /// Read a key file. One trailing line feed is the file's end, not part of the key; anything else
 /// (a carriage return, spaces) is kept so the key checks can point it out.
 fn read_key_file(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::files::read_regular(path, crate::files::KEY_FILE_CAP)
         .map_err(|e| InputError(format!("cannot read key file {}: {e}", path.display())))?;
     let mut text = String::from_utf8(bytes).map_err(|_| {
         InputError(format!(
@@ -472,6 +491,14 @@ mod tests {
         assert_eq!(d.get("D"), Some("plain"));
         assert_eq!(d.get("E"), Some("y"));
         assert_eq!(d.get("bad line"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dotenv_parsing_never_panics(text in "\\PC*", lines in "([A-Z_]{0,4}[= ]{0,2}[\"'#\\\\ a-zé]{0,8}\n){0,6}") {
+            let _ = DotEnv::parse(&text);
+            let _ = DotEnv::parse(&lines);
+        }
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod cli;
 mod commands;
 pub mod correlate;
 pub mod exchange;
+pub mod files;
+pub mod host;
 pub mod inputs;
 pub mod net;
 pub mod output;
@@ -17,6 +19,7 @@ pub mod render;
 pub mod report;
 pub mod secret;
 pub mod sse;
+pub mod terminal;
 pub mod time;
 
 pub use commands::run;

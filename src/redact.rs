@@ -14,23 +14,34 @@ const MIN_SECRET_LEN: usize = 4;
 pub const PARTIAL_RUN: usize = 12;
 /// What replaces a partial run of a key.
 pub const PARTIAL_MARK: &str = "[redacted]";
+/// Keys up to this many bytes have every run of theirs indexed. A longer value is no TensorLoop key
+/// (the key rules say so and nothing is sent with it), so no server can echo a run of it; it is
+/// still hidden whole, but costs no index.
+pub const MAX_INDEXED_KEY: usize = 1024;
+/// A word this long or longer that starts with `sk-` is key-like (see [`hide_key_like_words`]).
+const KEY_LIKE_MIN: usize = 12;
 
 /// One secret: every form in which it may appear in output, and what replaces it.
 #[derive(Clone, Debug)]
 struct Secret {
     /// The forms to hide whole (raw, trimmed, normalized, escaped), longest first.
     forms: Vec<String>,
-    /// The form whose long runs are hidden too (ASCII keys only).
+    /// The form whose long runs are hidden too (ASCII keys up to [`MAX_INDEXED_KEY`] only).
     core: Option<String>,
     replacement: String,
 }
+
+type Window = [u8; PARTIAL_RUN];
 
 /// The secrets of this run, and an index of every [`PARTIAL_RUN`]-byte window of their cores, so
 /// that one pass over a text finds runs of any of them.
 #[derive(Default)]
 struct Registry {
     secrets: Vec<Secret>,
-    windows: HashMap<Vec<u8>, Vec<(usize, usize)>>,
+    windows: HashMap<Window, Vec<(usize, usize)>>,
+    /// Hide every key-like word (`sk-` and at least [`KEY_LIKE_MIN`] characters), not only the
+    /// registered secrets: for pasted text, whose keys are not known in advance.
+    key_like_words: bool,
 }
 
 /// The registry shared by every output path.
@@ -42,9 +53,25 @@ fn registry() -> MutexGuard<'static, Registry> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// For tests: exclusive use of the process-wide registry, emptied. Tests that register secrets
+/// hold this, so that one test's secrets never meet another's text.
+#[cfg(test)]
+pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
+    static TESTS: Mutex<()> = Mutex::new(());
+    let guard = TESTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    *registry() = Registry::default();
+    guard
+}
+
 /// Register a key: its configured and normalized forms, and their escaped forms, are hidden and
 /// replaced by the key's short fingerprint.
 pub fn register_key(key: &ApiKey) {
+    // A placeholder (`sk-...`) is no secret, and the catalog's own examples show it.
+    if key.is_placeholder() {
+        return;
+    }
     let shown = key.fingerprint().short;
     register(
         &[key.expose(), key.expose().trim(), key.normalized()],
@@ -56,6 +83,12 @@ pub fn register_key(key: &ApiKey) {
 /// Register any other secret text (a token found in a pasted header, say).
 pub fn register_token(token: &str) {
     register(&[token], token, &Fingerprint::of(token).short);
+}
+
+/// From now on, hide every word that looks like a key (`sk-…`, at least 12 characters) by its
+/// fingerprint: for a paste, in one linear pass, however many keys it holds.
+pub fn hide_key_like_words() {
+    registry().key_like_words = true;
 }
 
 fn register(raw_forms: &[&str], core: &str, replacement: &str) {
@@ -71,15 +104,16 @@ fn register(raw_forms: &[&str], core: &str, replacement: &str) {
         return;
     }
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    let core = (core.is_ascii() && core.len() >= PARTIAL_RUN).then(|| core.to_owned());
+    let core = (core.is_ascii() && (PARTIAL_RUN..=MAX_INDEXED_KEY).contains(&core.len()))
+        .then(|| core.to_owned());
     let mut registry = registry();
     if registry.secrets.iter().any(|s| s.forms == forms) {
         return;
     }
     let index = registry.secrets.len();
     if let Some(k) = core.as_deref().map(str::as_bytes) {
-        for start in 0..=k.len() - PARTIAL_RUN {
-            let window = k[start..start + PARTIAL_RUN].to_vec();
+        for (start, window) in k.windows(PARTIAL_RUN).enumerate() {
+            let window: Window = window.try_into().expect("window size");
             registry
                 .windows
                 .entry(window)
@@ -110,10 +144,14 @@ fn escaped_forms(raw: &str) -> Vec<String> {
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
-    vec![raw.to_owned(), json, xml, markdown, github]
+    let mut forms = vec![raw.to_owned(), json, xml, markdown, github];
+    forms.sort();
+    forms.dedup();
+    forms
 }
 
-/// Remove every registered secret from `text`.
+/// Remove every registered secret from `text`. Linear in the text: each secret's forms are found
+/// with one substring search each, runs of keys with one indexed pass, key-like words with one scan.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let registry = registry();
     let mut out = Cow::Borrowed(text);
@@ -128,6 +166,12 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     if !runs.is_empty() {
         out = Cow::Owned(replace_ranges(&out, &runs));
     }
+    if registry.key_like_words {
+        let words = key_like_words(&out);
+        if !words.is_empty() {
+            out = Cow::Owned(replace_words(&out, &words));
+        }
+    }
     out
 }
 
@@ -139,6 +183,7 @@ pub fn leaks(text: &str) -> bool {
         .iter()
         .any(|s| s.forms.iter().any(|f| text.contains(f.as_str())))
         || !partial_runs(&registry, text).is_empty()
+        || (registry.key_like_words && !key_like_words(text).is_empty())
 }
 
 /// Byte ranges of `text` that are runs of at least [`PARTIAL_RUN`] consecutive characters of a
@@ -150,10 +195,14 @@ fn partial_runs(registry: &Registry, text: &str) -> Vec<(usize, usize)> {
     if registry.windows.is_empty() {
         return merged;
     }
-    for at in 0..t.len().saturating_sub(PARTIAL_RUN - 1) {
-        let Some(hits) = registry.windows.get(&t[at..at + PARTIAL_RUN]) else {
+    let mut at = 0;
+    while at + PARTIAL_RUN <= t.len() {
+        let window: &Window = t[at..at + PARTIAL_RUN].try_into().expect("window size");
+        let Some(hits) = registry.windows.get(window) else {
+            at += 1;
             continue;
         };
+        let mut furthest = at + PARTIAL_RUN;
         for &(index, start) in hits {
             let Some(k) = registry.secrets[index].core.as_deref().map(str::as_bytes) else {
                 continue;
@@ -165,11 +214,15 @@ fn partial_runs(registry: &Registry, text: &str) -> Vec<(usize, usize)> {
                 end += 1;
                 ki += 1;
             }
-            match merged.last_mut() {
-                Some(last) if at <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((at, end)),
-            }
+            furthest = furthest.max(end);
         }
+        match merged.last_mut() {
+            Some(last) if at <= last.1 => last.1 = last.1.max(furthest),
+            _ => merged.push((at, furthest)),
+        }
+        // Every position inside this run is hidden already: look on from its end, less the
+        // length of a window, so an overlapping run of another key is still joined on.
+        at = (furthest + 1).saturating_sub(PARTIAL_RUN).max(at + 1);
     }
     merged
 }
@@ -181,6 +234,42 @@ fn replace_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
         // The runs are ASCII, so their ends are character boundaries.
         out.push_str(&text[last..*s]);
         out.push_str(PARTIAL_MARK);
+        last = *e;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Byte ranges of the key-like words of `text`: `sk-` at the start of a word, and at least
+/// [`KEY_LIKE_MIN`] word characters in all. One scan.
+fn key_like_words(text: &str) -> Vec<(usize, usize)> {
+    let t = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("sk-") {
+        let start = from + i;
+        let mut end = start + 3;
+        while end < t.len() && is_word_byte(t[end]) {
+            end += 1;
+        }
+        if (start == 0 || !is_word_byte(t[start - 1])) && end - start >= KEY_LIKE_MIN {
+            found.push((start, end));
+        }
+        from = end;
+    }
+    found
+}
+
+fn replace_words(text: &str, words: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (s, e) in words {
+        out.push_str(&text[last..*s]);
+        out.push_str(&Fingerprint::of(&text[*s..*e]).short);
         last = *e;
     }
     out.push_str(&text[last..]);
@@ -247,6 +336,10 @@ impl Redactor {
         register_token(token);
     }
 
+    pub fn hide_key_like_words(&mut self) {
+        hide_key_like_words();
+    }
+
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         redact(text)
     }
@@ -262,6 +355,7 @@ mod tests {
 
     #[test]
     fn hides_configured_and_normalized_forms() {
+        let _registry = exclusive();
         let key = ApiKey::new("\"sk-live-abcdefgh1234\"\n");
         register_key(&key);
         let text = "sent sk-live-abcdefgh1234 and \"sk-live-abcdefgh1234\"\n";
@@ -274,6 +368,7 @@ mod tests {
 
     #[test]
     fn hides_long_runs_of_a_key_a_server_echoes() {
+        let _registry = exclusive();
         let key = "sk-partial-0123456789abcdefXYZ";
         register_key(&ApiKey::new(key));
         let echoed =
@@ -287,6 +382,7 @@ mod tests {
 
     #[test]
     fn hides_escaped_forms() {
+        let _registry = exclusive();
         let key = "sk-esc\"ape<&>|%key-0042";
         register_key(&ApiKey::new(key));
         for rendered in [
@@ -324,6 +420,7 @@ mod tests {
             after in "[ a-z]{0,10}",
             cut in 0usize..100,
         ) {
+            let _registry = exclusive();
             register_key(&ApiKey::new(key.as_str()));
             let start = cut % (key.len() - PARTIAL_RUN + 1);
             let run = &key[start..];

@@ -29,16 +29,67 @@ impl Evidence {
         Self::default()
     }
 
+    /// Add an entry; a list longer than [`EVIDENCE_LIST_CAP`] keeps its first items and says how
+    /// many more there were, a text longer than [`EVIDENCE_TEXT_CAP`] is cut.
     pub fn push(&mut self, name: &'static str, value: impl Into<serde_json::Value>) {
-        self.0.push((name, value.into()));
+        self.0.push((name, capped(value.into())));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// Apply `f` to every text in the evidence, names of nested objects included.
+    pub fn map_text(&mut self, f: &dyn Fn(&str) -> String) {
+        self.0.iter_mut().for_each(|(_, v)| map_json_text(v, f));
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &serde_json::Value)> {
         self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+/// The most items a list in a finding's evidence keeps.
+pub const EVIDENCE_LIST_CAP: usize = 20;
+/// The most bytes a text in a finding's evidence keeps.
+pub const EVIDENCE_TEXT_CAP: usize = 4096;
+/// How many other details a finding that happened many times keeps as examples.
+pub const EXAMPLES_KEPT: usize = 3;
+
+fn capped(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Array(mut items) if items.len() > EVIDENCE_LIST_CAP => {
+            let more = items.len() - EVIDENCE_LIST_CAP;
+            items.truncate(EVIDENCE_LIST_CAP);
+            items.push(Value::String(format!("… and {more} more")));
+            Value::Array(items)
+        }
+        Value::String(s) if s.len() > EVIDENCE_TEXT_CAP => {
+            let mut end = EVIDENCE_TEXT_CAP;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            Value::String(format!("{}… ({} bytes in all)", &s[..end], s.len()))
+        }
+        other => other,
+    }
+}
+
+/// Add `f` to `findings`, collapsing repeats: a finding with the same code, check and severity
+/// as one already there is absorbed into it ([`Finding::absorb`]). A hostile stream of many error
+/// events is one finding with a count, not a finding per event.
+pub fn add_collapsed(findings: &mut Vec<Finding>, f: Finding) {
+    match findings
+        .iter_mut()
+        .find(|g| g.code == f.code && g.check == f.check && g.severity == f.severity)
+    {
+        Some(first) => first.absorb(f),
+        None => findings.push(f),
     }
 }
 
@@ -95,6 +146,40 @@ impl Finding {
             seen_by: Vec::new(),
             occurrences: 1,
             other_sightings: Vec::new(),
+        }
+    }
+
+    /// Take in another sighting of the same cause: it counts, its checks join `seen_by`, and,
+    /// while there are few, what it saw differently is kept as an example. The one rule for
+    /// repeats within a check and for the same cause across checks.
+    pub fn absorb(&mut self, other: Finding) {
+        if self.seen_by.is_empty() {
+            self.seen_by.push(self.check);
+        }
+        self.occurrences = self.occurrences.max(1) + other.occurrences.max(1);
+        for check in other.checks() {
+            if !self.seen_by.contains(&check) {
+                self.seen_by.push(check);
+            }
+        }
+        if self.suggestion.is_none() {
+            self.suggestion = other.suggestion.clone();
+        }
+        let sightings = std::iter::once(Sighting {
+            check: other.check,
+            detail: other.detail,
+            evidence: other.evidence,
+        })
+        .chain(other.other_sightings);
+        for s in sightings {
+            let known = (self.detail == s.detail && self.evidence == s.evidence)
+                || self
+                    .other_sightings
+                    .iter()
+                    .any(|o| o.detail == s.detail && o.evidence == s.evidence);
+            if !known && self.other_sightings.len() < EXAMPLES_KEPT {
+                self.other_sightings.push(s);
+            }
         }
     }
 
@@ -189,6 +274,30 @@ pub enum Fact {
         tpm: Option<u64>,
         parallel: Option<u64>,
     },
+}
+
+impl Fact {
+    /// Apply `f` to every text the fact holds (names, ids, addresses), for redaction.
+    pub fn map_text(&mut self, f: &dyn Fn(&str) -> String) {
+        let all = |list: &mut Vec<String>| list.iter_mut().for_each(|s| *s = f(s));
+        match self {
+            Fact::Text(text) => *text = f(text),
+            Fact::Usd(_) | Fact::Expires { .. } | Fact::Limits { .. } => {}
+            Fact::Resolved {
+                host, addresses, ..
+            } => {
+                *host = f(host);
+                all(addresses);
+            }
+            Fact::Connected { address, .. } => *address = f(address),
+            Fact::Models { ids, target } => {
+                all(ids);
+                *target = f(target);
+            }
+            Fact::Allowlist(models) => all(models),
+            Fact::Spend { window, .. } => *window = window.as_deref().map(f),
+        }
+    }
 }
 
 impl From<String> for Fact {
@@ -339,13 +448,14 @@ impl Outcome {
         self.facts.push((name, value.into()));
     }
 
+    /// Add a finding; repeats collapse into one ([`add_collapsed`]).
     pub fn push(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        add_collapsed(&mut self.findings, finding);
     }
 }
 
 /// Everything a run found. Renderers only read it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Report {
     /// The subcommand that produced it (`header`, `url`, `doctor`…).
     pub command: &'static str,
@@ -381,6 +491,70 @@ impl Report {
             proxies: Vec::new(),
             detail: Detail::default(),
         }
+    }
+
+    /// The report with `f` applied to every text in it that came from outside tlcheck or may carry
+    /// a secret: inputs and their sources, notes, facts, findings and their evidence, requests and
+    /// answers. The renderers then only ever see the result (redacted, made printable).
+    pub fn map_text(mut self, f: &dyn Fn(&str) -> String) -> Report {
+        let sources = |s: &mut crate::inputs::Source| s.name = f(&s.name);
+        let shadowed = |list: &mut Vec<crate::inputs::Shadowed>| {
+            for s in list {
+                s.shown = f(&s.shown);
+                s.source.name = f(&s.source.name);
+            }
+        };
+        let t = &mut self.target;
+        for v in [&mut t.base_url, &mut t.model].into_iter().flatten() {
+            v.value = f(&v.value);
+            sources(&mut v.source);
+            shadowed(&mut v.shadowed);
+        }
+        if let Some(k) = &mut t.key {
+            sources(&mut k.source);
+            shadowed(&mut k.shadowed);
+        }
+        for list in [
+            &mut t.empty_key_sources,
+            &mut t.empty_url_sources,
+            &mut t.empty_model_sources,
+        ] {
+            list.iter_mut().for_each(sources);
+        }
+        for c in &mut self.checks {
+            c.title = f(&c.title);
+            c.note = c.note.as_deref().map(f);
+            c.facts.iter_mut().for_each(|(_, v)| v.map_text(f));
+        }
+        for finding in &mut self.findings {
+            finding.detail = finding.detail.as_deref().map(f);
+            finding.suggestion = finding.suggestion.as_deref().map(f);
+            finding.evidence.map_text(f);
+            for other in &mut finding.other_sightings {
+                other.detail = other.detail.as_deref().map(f);
+                other.evidence.map_text(f);
+            }
+        }
+        for r in &mut self.requests {
+            r.url = f(&r.url);
+            r.failure = r.failure.as_deref().map(f);
+            r.wire.request_body = r.wire.request_body.as_deref().map(f);
+            for (n, v) in r
+                .wire
+                .request_headers
+                .iter_mut()
+                .chain(&mut r.response_headers)
+            {
+                *n = f(n);
+                *v = f(v);
+            }
+            if !r.body.is_empty() {
+                r.body = f(&String::from_utf8_lossy(&r.body)).into_bytes();
+            }
+        }
+        self.notices.iter_mut().for_each(|n| *n = f(n));
+        self.proxies.iter_mut().for_each(|(_, v)| *v = f(v));
+        self
     }
 
     /// The first HTTP status and `error.type` a check met, and its gateway call id.
@@ -441,7 +615,9 @@ impl Report {
             facts: outcome.facts,
             timeline: outcome.timeline,
         });
-        self.findings.extend(outcome.findings);
+        for f in outcome.findings {
+            add_collapsed(&mut self.findings, f);
+        }
         self.requests.extend(outcome.requests);
     }
 
@@ -492,6 +668,23 @@ fn advice_for(target: &Target) -> crate::catalog::Advice {
         advice.key_var = k.source.name.clone();
     }
     advice
+}
+
+/// Apply `f` to every string inside a JSON value, object keys included.
+fn map_json_text(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => *s = f(s),
+        Value::Array(items) => items.iter_mut().for_each(|i| map_json_text(i, f)),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut item) in entries {
+                map_json_text(&mut item, f);
+                map.insert(f(&k), item);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -562,6 +755,35 @@ mod tests {
             true,
         );
         assert_eq!(r.exit_code(), 11);
+    }
+
+    #[test]
+    fn repeated_findings_collapse_and_evidence_is_capped() {
+        let mut o = Outcome::default();
+        for i in 0..100_000 {
+            o.push(
+                Finding::new(Code::StreamErrorEvent, "stream")
+                    .detail(format!("event {}", i % 7))
+                    .evidence("ids", (0..50).collect::<Vec<u32>>()),
+            );
+        }
+        o.push(Finding::new(Code::UpstreamError, "stream"));
+        assert_eq!(o.findings.len(), 2);
+        let f = &o.findings[0];
+        assert_eq!(f.occurrences, 100_000);
+        let examples: Vec<_> = f
+            .other_sightings
+            .iter()
+            .map(|s| s.detail.as_deref().unwrap())
+            .collect();
+        assert_eq!(examples, ["event 1", "event 2", "event 3"]);
+        let ids = f.evidence.get("ids").unwrap().as_array().unwrap();
+        assert_eq!(ids.len(), EVIDENCE_LIST_CAP + 1);
+        assert_eq!(ids.last().unwrap(), "… and 30 more");
+        let mut r = Report::new("test", Target::default(), false);
+        r.record("stream", "Stream", Duration::ZERO, o.clone());
+        r.record("stream", "Stream", Duration::ZERO, o);
+        assert_eq!(r.findings.len(), 2);
     }
 
     #[test]

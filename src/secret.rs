@@ -24,6 +24,12 @@ impl ApiKey {
         normalize(&self.0)
     }
 
+    /// Whether the value is an example or template text rather than a key: not a secret to hide
+    /// (documentation shows it), and nothing to send.
+    pub fn is_placeholder(&self) -> bool {
+        is_placeholder(self.normalized())
+    }
+
     pub fn fingerprint(&self) -> Fingerprint {
         Fingerprint::of(self.normalized())
     }
@@ -54,6 +60,35 @@ pub(crate) fn is_quote(c: char) -> bool {
     )
 }
 
+/// Whether the value is an example or template text left in place of a key.
+pub fn is_placeholder(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let body = lower.strip_prefix("sk-").unwrap_or(&lower);
+    key.contains("...")
+        || key.contains('…')
+        || (key.starts_with('<') && key.ends_with('>'))
+        || (key.starts_with('{') && key.ends_with('}'))
+        || (key.starts_with('[') && key.ends_with(']'))
+        || key.starts_with('$')
+        || (lower.contains("your") && ["key", "token", "secret"].iter().any(|w| lower.contains(w)))
+        || [
+            "placeholder",
+            "changeme",
+            "change-me",
+            "change_me",
+            "replace-me",
+            "replace_me",
+            "replaceme",
+            "redacted",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        || (!body.is_empty()
+            && body
+                .chars()
+                .all(|c| matches!(c, 'x' | '*' | '.' | '-' | '_')))
+}
+
 fn normalize(raw: &str) -> &str {
     let trimmed = raw.trim_matches(is_noise);
     let without_scheme = trimmed
@@ -82,7 +117,9 @@ impl Fingerprint {
         let sha256 = hex(digest(&SHA256, key.as_bytes()).as_ref());
         let chars: Vec<char> = key.chars().collect();
         let prefix = if key.starts_with("sk-") { "sk-" } else { "" };
-        let short = if chars.len() >= MIN_LEN_TO_SHOW_TAIL {
+        // Only a tail of plain visible ASCII is shown: anything else could act on a terminal.
+        let tail_is_plain = chars.iter().rev().take(4).all(|c| c.is_ascii_graphic());
+        let short = if chars.len() >= MIN_LEN_TO_SHOW_TAIL && tail_is_plain {
             let tail: String = chars[chars.len() - 4..].iter().collect();
             format!("{prefix}…{tail}")
         } else {
@@ -126,6 +163,12 @@ mod tests {
     fn short_keys_show_no_characters() {
         assert_eq!(Fingerprint::of("sk-abc").short, "sk-…");
         assert_eq!(Fingerprint::of("abcdefghijklmnop").short, "…mnop");
+    }
+
+    #[test]
+    fn a_tail_that_could_act_on_a_terminal_is_not_shown() {
+        assert_eq!(Fingerprint::of("sk-abcdefghij\u{1b}[2J").short, "sk-…");
+        assert_eq!(Fingerprint::of("sk-abcdefghijé123").short, "sk-…");
     }
 
     #[test]

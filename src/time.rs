@@ -55,8 +55,9 @@ pub fn parse_utc(text: &str) -> Option<i64> {
         "" | "Z" | "UTC" | "+00:00" => 0,
         z if (z.starts_with('+') || z.starts_with('-')) && z.len() == 6 => {
             let sign = if z.starts_with('-') { -1 } else { 1 };
-            let oh: i64 = z[1..3].parse().ok()?;
-            let om: i64 = z[4..6].parse().ok()?;
+            // By `get`, never by index: the text is pasted and may hold any character.
+            let oh: i64 = z.get(1..3)?.parse().ok()?;
+            let om: i64 = z.get(4..6)?.parse().ok()?;
             sign * (oh * 3600 + om * 60)
         }
         _ => return None,
@@ -100,7 +101,7 @@ pub fn ms(d: std::time::Duration) -> String {
 
 /// "in 3 days", "2 hours ago": a rough human distance between two instants.
 pub fn relative(from: i64, to: i64) -> String {
-    let delta = to - from;
+    let delta = to.saturating_sub(from);
     let abs = delta.unsigned_abs();
     let (n, unit) = if abs < 3600 {
         (abs / 60, "minute")
@@ -140,6 +141,35 @@ mod tests {
         );
         assert_eq!(parse_utc("not a date"), None);
         assert_eq!(parse_utc("2026-13-01"), None);
+    }
+
+    #[test]
+    fn odd_offsets_are_no_time() {
+        assert_eq!(parse_utc("2026-11-23T11:13:39+0é00"), None);
+        assert_eq!(parse_utc("2026-11-23T11:13:39+é000"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC*") {
+            let _ = parse_utc(&text);
+        }
+
+        #[test]
+        fn never_panics_on_time_like_text(
+            date in "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            sep in proptest::sample::select(vec!["", "T", " ", "x"]),
+            hms in "[0-9:é]{0,9}",
+            zone in "[+\\-Z0-9:.éU TC]{0,8}",
+        ) {
+            let _ = parse_utc(&format!("{date}{sep}{hms}{zone}"));
+        }
+
+        #[test]
+        fn relative_never_panics(from in proptest::num::i64::ANY, to in proptest::num::i64::ANY) {
+            let _ = relative(from, to);
+            let _ = format_utc(from);
+        }
     }
 
     #[test]

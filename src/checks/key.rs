@@ -87,10 +87,63 @@ pub fn lint_value(raw: &str, check: &'static str, context: Context) -> Vec<Findi
     let key = crate::secret::ApiKey::new(body.as_str())
         .normalized()
         .to_owned();
-    if !key.is_empty() {
+    if key.len() <= MAX_KEY_LEN && crate::secret::is_placeholder(&key) {
+        findings.push(
+            Finding::new(Code::KeyPlaceholder, check)
+                .detail("the value is a placeholder from an example or a template"),
+        );
+    } else if let Some(f) = malformed(&key, check) {
+        findings.push(f);
+    } else if !key.is_empty() {
         findings.extend(prefix_finding(&key, check));
     }
     findings
+}
+
+/// The most characters a value may have to be taken for a key (TensorLoop keys have a few dozen).
+pub const MAX_KEY_LEN: usize = crate::redact::MAX_INDEXED_KEY;
+
+/// Whether the key findings forbid sending the key at all: it is not a key.
+pub fn forbids_sending(findings: &[Finding]) -> bool {
+    findings
+        .iter()
+        .any(|f| matches!(f.code, Code::KeyMalformed | Code::KeyPlaceholder))
+}
+
+/// A value that cannot be a key: absurdly long, bytes that were not UTF-8, letters outside ASCII.
+/// (Whitespace, quotes and control characters are `key.whitespace`.)
+fn malformed(key: &str, check: &'static str) -> Option<Finding> {
+    let finding = |detail: String| Finding::new(Code::KeyMalformed, check).detail(detail);
+    if key.len() > MAX_KEY_LEN {
+        return Some(
+            finding(format!(
+                "the value is {} bytes long; a key has a few dozen characters",
+                key.len()
+            ))
+            .evidence("bytes", key.len()),
+        );
+    }
+    if key.contains('\u{FFFD}') {
+        return Some(finding(
+            "the value holds bytes that are not UTF-8 (shown as U+FFFD): it was saved in another \
+             encoding or damaged"
+                .to_owned(),
+        ));
+    }
+    let foreign: Vec<String> = key
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| !c.is_ascii() && !is_stray(*c))
+        .take(5)
+        .map(|(i, c)| format!("U+{:04X} at character {}", c as u32, i + 1))
+        .collect();
+    if !foreign.is_empty() {
+        return Some(
+            finding("the value holds characters outside ASCII; keys never do".to_owned())
+                .evidence("characters", foreign),
+        );
+    }
+    None
 }
 
 /// Split a leading `Bearer` scheme (and the separator after it) off a stored value.
@@ -246,6 +299,46 @@ pub fn shown(key: &str) -> String {
 mod tests {
     use super::*;
     use crate::inputs::{InputArgs, resolve};
+
+    #[test]
+    fn values_that_are_not_keys() {
+        let code = |raw: &str| {
+            lint_value(raw, "key", Context::Stored)
+                .iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+        };
+        for raw in [
+            "sk-caf\u{e9}-1234567890",
+            "sk-\u{FFFD}\u{FFFD}abcdefgh",
+            &"sk-a".repeat(400),
+        ] {
+            assert_eq!(code(raw), [Code::KeyMalformed], "{raw}");
+        }
+        for raw in [
+            "sk-...",
+            "sk-…",
+            "sk-your-key-here",
+            "<your-key>",
+            "YOUR_API_KEY",
+            "sk-xxxxxxxxxxxxxxxx",
+            "$TENSORLOOP_KEY",
+            "sk-REPLACE_ME",
+        ] {
+            assert_eq!(code(raw), [Code::KeyPlaceholder], "{raw}");
+        }
+        assert_eq!(code("sk-vk-good-1234567890abcdef"), []);
+        assert!(forbids_sending(&lint_value(
+            "sk-...",
+            "key",
+            Context::Stored
+        )));
+        assert!(!forbids_sending(&lint_value(
+            " sk-abc1234567",
+            "key",
+            Context::Stored
+        )));
+    }
 
     fn codes(findings: &[Finding]) -> Vec<(&'static str, Severity)> {
         findings

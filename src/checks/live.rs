@@ -2,7 +2,6 @@
 //! turning a request's outcome into report data.
 
 use crate::catalog::Code;
-use crate::checks::url::{HostKind, is_loopback};
 use crate::net::{Exchange, Http, Request, TransportFailure, TransportKind};
 use crate::report::{Finding, Outcome, RequestRecord};
 use url::Url;
@@ -41,12 +40,9 @@ impl Gateway {
         join(&self.root, endpoint)
     }
 
-    /// Whether the key may be sent here: never to a TensorLoop host known to be wrong, never over
-    /// plain http except to loopback.
-    pub fn may_receive_key(&self) -> bool {
-        let verdict = crate::checks::url::check(self.base.as_str());
-        verdict.host != HostKind::KnownWrong
-            && (self.base.scheme() == "https" || is_loopback(&self.base))
+    /// Whether the key may be sent here ([`crate::host::may_carry_key`]); `Err` says why not.
+    pub fn may_receive_key(&self, via_proxy: bool) -> Result<(), String> {
+        crate::host::may_carry_key(&self.base, via_proxy)
     }
 }
 
@@ -167,7 +163,11 @@ mod tests {
 
     #[test]
     fn where_the_key_may_go() {
-        let ok = |u: &str| Gateway::new(&Url::parse(u).unwrap()).may_receive_key();
+        let ok = |u: &str| {
+            Gateway::new(&Url::parse(u).unwrap())
+                .may_receive_key(false)
+                .is_ok()
+        };
         assert!(ok("https://litellm.tensorloop.tech/v1"));
         assert!(ok("http://127.0.0.1:4000/v1"));
         assert!(ok("http://[::1]:4000/v1"));
@@ -175,5 +175,6 @@ mod tests {
         assert!(!ok("http://gw.example.com/v1"));
         assert!(!ok("https://tensorloop.tech/v1"));
         assert!(!ok("https://api.tensorloop.tech/v1"));
+        assert!(!ok("https://tensorloop.tech./v1"));
     }
 }

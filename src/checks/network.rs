@@ -40,6 +40,17 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
                 None,
             )
         }
+        ProxyDecision::Loopback => {
+            out.fact(
+                "proxy",
+                "none: this machine is never reached through a proxy",
+            );
+            (
+                host_of(url),
+                url.port_or_known_default().unwrap_or(443),
+                None,
+            )
+        }
         ProxyDecision::None => (
             host_of(url),
             url.port_or_known_default().unwrap_or(443),
@@ -125,9 +136,5 @@ pub async fn check(http: &Http, url: &Url, proxy: &ProxyDecision) -> Outcome {
 }
 
 fn host_of(url: &Url) -> String {
-    url.host_str()
-        .unwrap_or("")
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned()
+    crate::host::canonical(url).map_or(String::new(), |h| h.as_lookup())
 }

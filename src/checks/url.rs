@@ -2,15 +2,10 @@
 
 use super::ids;
 use crate::catalog::{CANONICAL_BASE_URL, Code, GATEWAY_HOST, Severity};
+pub use crate::host::HostKind;
 use crate::redact::mask_url_credentials;
 use crate::report::Finding;
-use std::net::IpAddr;
-use url::{Host, Url};
-
-/// The marketing site's hosts.
-const MARKETING_HOSTS: [&str; 2] = ["tensorloop.tech", "www.tensorloop.tech"];
-/// A host people guess that does not exist.
-const NO_SUCH_HOSTS: [&str; 1] = ["api.tensorloop.tech"];
+use url::Url;
 /// Endpoint paths that belong after the base URL, never in it (longest first).
 const ENDPOINTS: [&str; 7] = [
     "/chat/completions",
@@ -32,24 +27,12 @@ pub struct UrlVerdict {
     pub host: HostKind,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HostKind {
-    /// `litellm.tensorloop.tech`.
-    Gateway,
-    /// A TensorLoop host known to be wrong for the API: the key must never be sent there.
-    KnownWrong,
-    /// 127.0.0.0/8, ::1, localhost.
-    Loopback,
-    Other,
-    Unparsed,
-}
-
 impl UrlVerdict {
     /// The host fix texts should name: a gateway of the user's own, not a TensorLoop host (whose
     /// advice is TensorLoop's own).
     pub fn own_host(&self) -> Option<String> {
         matches!(self.host, HostKind::Other | HostKind::Loopback)
-            .then(|| self.parsed.as_ref()?.host_str().map(str::to_owned))
+            .then(|| crate::host::canonical(self.parsed.as_ref()?).map(|h| h.as_lookup()))
             .flatten()
     }
 }
@@ -130,7 +113,7 @@ pub fn check(raw: &str) -> UrlVerdict {
             CANONICAL_BASE_URL.to_owned(),
         );
     }
-    let Some(host) = parsed.host() else {
+    let Some(host) = crate::host::canonical(&parsed) else {
         findings.push(finding(Code::UrlInvalid).detail("the base URL names no host"));
         return finish(
             findings,
@@ -140,7 +123,7 @@ pub fn check(raw: &str) -> UrlVerdict {
         );
     };
     let host_name = host.to_string();
-    let kind = classify_host(&host);
+    let kind = host.kind();
     let mut fixed = parsed.clone();
 
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -166,7 +149,7 @@ pub fn check(raw: &str) -> UrlVerdict {
     let path = parsed.path();
     match kind {
         HostKind::KnownWrong => {
-            let code = if NO_SUCH_HOSTS.contains(&host_name.as_str()) {
+            let code = if host.is_no_such_host() {
                 Code::UrlNoSuchHost
             } else if path == "/api" || path.starts_with("/api/") {
                 Code::UrlDashboardApi
@@ -263,25 +246,6 @@ fn finish(
         parsed,
         host,
     }
-}
-
-fn classify_host(host: &Host<&str>) -> HostKind {
-    match host {
-        Host::Domain(d) if *d == GATEWAY_HOST => HostKind::Gateway,
-        Host::Domain(d) if MARKETING_HOSTS.contains(d) || NO_SUCH_HOSTS.contains(d) => {
-            HostKind::KnownWrong
-        }
-        Host::Domain(d) if *d == "localhost" || d.ends_with(".localhost") => HostKind::Loopback,
-        Host::Ipv4(ip) if IpAddr::V4(*ip).is_loopback() => HostKind::Loopback,
-        Host::Ipv6(ip) if IpAddr::V6(*ip).is_loopback() => HostKind::Loopback,
-        _ => HostKind::Other,
-    }
-}
-
-/// Whether plain http may carry the key to this URL's host (only loopback).
-pub fn is_loopback(url: &Url) -> bool {
-    url.host()
-        .is_some_and(|h| classify_host(&h) == HostKind::Loopback)
 }
 
 #[cfg(test)]

@@ -4,20 +4,23 @@ use super::Context;
 use crate::UsageError;
 use crate::checks::stream;
 use crate::classify::{self, ErrorInfo, paste};
+use crate::files;
 use crate::redact::Redactor;
 use crate::report::{Outcome, Report};
 use anyhow::Context as _;
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
 pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> anyhow::Result<u8> {
-    let bytes = match file.as_deref() {
+    let (bytes, truncated) = match file.as_deref() {
         None => read_stdin()?,
         Some(p) if p.as_os_str() == "-" => read_stdin()?,
-        Some(p) => {
-            std::fs::read(p).map_err(|e| UsageError(format!("cannot read {}: {e}", p.display())))?
-        }
+        Some(p) => files::read_regular_capped(p, files::PASTE_CAP).map_err(|e| {
+            UsageError(format!(
+                "cannot read {}: {e} (pipe it on standard input instead)",
+                p.display()
+            ))
+        })?,
     };
     let pasted =
         paste::parse(&bytes).map_err(|e| UsageError(format!("cannot classify the input: {e}")))?;
@@ -28,9 +31,8 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
     {
         redactor.add_key(&k.value);
     }
-    for token in key_like_tokens(&String::from_utf8_lossy(&bytes)) {
-        redactor.add_token(&token);
-    }
+    // A key echoed by a server and pasted here is never printed back.
+    redactor.hide_key_like_words();
 
     let started = Instant::now();
     let mut outcome = Outcome::default();
@@ -75,23 +77,19 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
         }
     }
     let mut report = Report::new("classify", Default::default(), ctx.strict);
+    if truncated {
+        report.notices.push(format!(
+            "The input is longer than {}: only its first {} were classified.",
+            files::size(files::PASTE_CAP),
+            files::size(files::PASTE_CAP)
+        ));
+    }
     report.record("classify", "Pasted response", started.elapsed(), outcome);
     ctx.finish(report, redactor)
 }
 
-/// Words in a paste that look like keys (`sk-…` of some length), so that a key echoed by a server
-/// and pasted here is never printed back.
-fn key_like_tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .filter(|w| w.starts_with("sk-") && w.len() >= 12)
-        .map(str::to_owned)
-        .collect()
-}
-
-fn read_stdin() -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .context("cannot read standard input")?;
-    Ok(bytes)
+/// Standard input up to [`files::PASTE_CAP`], and whether there was more.
+fn read_stdin() -> anyhow::Result<(Vec<u8>, bool)> {
+    files::read_capped(std::io::stdin().lock(), files::PASTE_CAP)
+        .context("cannot read standard input")
 }

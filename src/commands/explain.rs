@@ -32,10 +32,7 @@ pub(super) fn run(
         }
         (ExplainFormat::Human, _) => render::human::catalog(&codes),
     };
-    match &ctx.output {
-        Some(path) => out.file(path, &text)?,
-        None => out.stdout(&text)?,
-    }
+    ctx.emit(&out, &text)?;
     Ok(exit::OK)
 }
 

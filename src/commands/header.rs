@@ -8,7 +8,6 @@ use crate::redact::Redactor;
 use crate::report::{Outcome, Report};
 use crate::secret::ApiKey;
 use anyhow::Context as _;
-use std::io::Read;
 use std::time::Instant;
 
 pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
@@ -67,11 +66,18 @@ pub(super) fn run(ctx: &Context, value: Option<String>) -> anyhow::Result<u8> {
     ctx.finish(report, redactor)
 }
 
+/// A header value on standard input: at most [`crate::files::KEY_FILE_CAP`] bytes.
 fn read_stdin() -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
+    let cap = crate::files::KEY_FILE_CAP;
+    let (bytes, truncated) = crate::files::read_capped(std::io::stdin().lock(), cap)
         .context("cannot read standard input")?;
+    if truncated {
+        return Err(UsageError(format!(
+            "standard input is larger than {}: not a header",
+            crate::files::size(cap)
+        ))
+        .into());
+    }
     String::from_utf8(bytes)
         .map_err(|_| UsageError("standard input is not valid UTF-8 text".into()).into())
 }

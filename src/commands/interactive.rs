@@ -80,11 +80,13 @@ pub(super) fn run(mut ctx: Context) -> anyhow::Result<u8> {
         return Ok(exit::USAGE);
     }
     let items: Vec<&str> = SYMPTOMS.iter().map(|(label, _)| *label).collect();
+    let terminal = crate::terminal::guard();
     let choice = dialoguer::Select::with_theme(&dialoguer::theme::ColorfulTheme::default())
         .with_prompt("What are you seeing?")
         .items(&items)
         .default(0)
         .interact_on_opt(&console::Term::stderr())?;
+    drop(terminal);
     let Some(index) = choice else {
         return Ok(exit::OK);
     };
@@ -126,7 +128,7 @@ pub(super) fn run(mut ctx: Context) -> anyhow::Result<u8> {
                 .iter()
                 .map(|c| render::human::entry(c.entry()))
                 .collect();
-            Output::new(Redactor::new()).stdout(&text.join("\n"))?;
+            ctx.emit(&Output::new(Redactor::new()), &text.join("\n"))?;
             Ok(exit::OK)
         }
     }

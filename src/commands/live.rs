@@ -7,8 +7,8 @@ use crate::checks::live::Gateway;
 use crate::checks::url::UrlVerdict;
 use crate::checks::{chat, health, ids, key, key_info, models, network, stream, url};
 use crate::inputs::{Sourced, Target};
-use crate::net::Http;
 use crate::net::proxy;
+use crate::net::{Http, KeyGrant};
 use crate::progress::{Progress, Spinner};
 use crate::redact::Redactor;
 use crate::report::{Outcome, Report};
@@ -110,6 +110,7 @@ pub(crate) fn collect(
         empty_key_sources: resolved.empty_key_sources.clone(),
         empty_url_sources: resolved.empty_url_sources.clone(),
         empty_model_sources: resolved.empty_model_sources.clone(),
+        warnings: Vec::new(),
     };
     let mut report = Report::new(command, target, ctx.strict);
     report.detail = crate::report::Detail {
@@ -130,7 +131,8 @@ pub(crate) fn collect(
     } else if plan.key {
         let started = Instant::now();
         let findings = key::check(&report.target);
-        key_usable = report.target.key.is_some();
+        // A value that is not a key (a placeholder, damaged bytes) is never sent.
+        key_usable = report.target.key.is_some() && !key::forbids_sending(&findings);
         let note = report
             .target
             .key
@@ -175,28 +177,31 @@ pub(crate) fn collect(
     };
 
     let gateway = Gateway::new(&base);
-    let (key, no_key_because) = match report.target.key.as_ref().filter(|_| key_usable) {
-        None => (None, "there is no key".to_owned()),
-        Some(_) if !gateway.may_receive_key() => (
-            None,
-            format!(
-                "the key is never sent to {} (plain http off this machine)",
-                gateway.base
-            ),
-        ),
-        Some(k) => (Some(k.value.clone()), String::new()),
-    };
+    let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
     report.proxies = proxy::variables(&crate::inputs::process_env);
-    let (proxy, http) = client(ctx, &gateway)?;
+    let via_proxy = matches!(proxy, proxy::ProxyDecision::Use(_));
+    let (key, no_key_because) = match report.target.key.as_ref().filter(|_| key_usable) {
+        None if report.target.key.is_some() => (
+            None,
+            "the configured value is not a key (see the key check)".to_owned(),
+        ),
+        None => (None, "there is no key".to_owned()),
+        Some(k) => match gateway.may_receive_key(via_proxy) {
+            Err(why) => (None, format!("the key is not sent: {why}")),
+            Ok(()) => (
+                Some(KeyGrant::new(k.value.clone(), &gateway.base)),
+                String::new(),
+            ),
+        },
+    };
+    let http = client(ctx, &proxy, key.clone())?;
+    let key = key.map(|grant| grant.key);
     let model = report
         .target
         .model
         .as_ref()
         .map_or(DEFAULT_MODEL.to_owned(), |m| m.value.clone());
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let stream_limits = stream::Limits {
         total: Duration::from_secs_f64(ctx.stream_timeout),
         idle: Duration::from_secs_f64(ctx.idle_timeout),
@@ -211,7 +216,7 @@ pub(crate) fn collect(
         model,
         stream_limits,
     });
-    let mut ran = runtime.block_on(live(shared, plan, proxy, progress));
+    let mut ran = crate::net::run_to_end(live(shared, plan, proxy, progress))?;
     // A model conflict belongs to the first check that asks for the model.
     if let Some(model) = &report.target.model
         && let Some(first) = ran
@@ -232,15 +237,23 @@ pub(crate) fn collect(
     Ok((report, redactor))
 }
 
-/// The HTTP client for a gateway: its proxy decision, the extra CA certificates, the deadline.
-fn client(ctx: &Context, gateway: &Gateway) -> anyhow::Result<(proxy::ProxyDecision, Http)> {
-    let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
+/// The HTTP client for a run: its proxy, the extra CA certificates, the deadline, and the key
+/// with the one origin it may go to.
+fn client(
+    ctx: &Context,
+    proxy: &proxy::ProxyDecision,
+    key: Option<KeyGrant>,
+) -> anyhow::Result<Http> {
     let extra_roots = match &ctx.cacert {
         Some(path) => crate::net::read_ca_file(path)?,
         None => Vec::new(),
     };
-    let http = Http::new(Duration::from_secs_f64(ctx.timeout), &proxy, extra_roots)?;
-    Ok((proxy, http))
+    Http::new(
+        Duration::from_secs_f64(ctx.timeout),
+        proxy,
+        extra_roots,
+        key,
+    )
 }
 
 /// The model ids the configured key lists (`GET /v1/models`, free), for a prompt to pick from;
@@ -251,20 +264,20 @@ pub(crate) fn listed_models(ctx: &Context) -> Option<Vec<String>> {
     let verdict = url::check(&target.base_url?.value);
     let (base, _) = effective_base(&verdict).ok()?;
     let gateway = Gateway::new(&base);
-    if !gateway.may_receive_key() {
-        return None;
-    }
-    let (_, http) = client(ctx, &gateway).ok()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
+    gateway
+        .may_receive_key(matches!(proxy, proxy::ProxyDecision::Use(_)))
         .ok()?;
-    let listed = runtime.block_on(models::check(&http, &gateway, Some(&key), DEFAULT_MODEL));
+    let grant = KeyGrant::new(key.clone(), &gateway.base);
+    let http = client(ctx, &proxy, Some(grant)).ok()?;
+    let listed =
+        crate::net::run_to_end(models::check(&http, &gateway, Some(&key), DEFAULT_MODEL)).ok()?;
     listed.ids.filter(|ids| !ids.is_empty())
 }
 
 /// Ask for the key at a hidden prompt (only where someone can answer); empty means none.
 fn prompt_for_key() -> anyhow::Result<Option<Sourced<ApiKey>>> {
+    let _terminal = crate::terminal::guard();
     let typed = dialoguer::Password::new()
         .with_prompt("No key found. TensorLoop key (typing is hidden; Enter to go on without)")
         .allow_empty_password(true)
@@ -488,6 +501,53 @@ fn cross_check(ran: &mut [Ran], listed: Option<&[String]>, model: &str) {
                 f.code = Code::ModelFreePlan;
                 f.suggestion = Some(DEFAULT_MODEL.to_owned());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        // Each case builds an HTTP client (the system's roots): keep the count moderate.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the spelling of a known-wrong TensorLoop host, the live checks run against
+        /// the gateway, and a client granted the key refuses to send it to the wrong host.
+        #[test]
+        fn a_wrong_host_in_any_spelling_never_receives_the_key(
+            host in proptest::sample::select(vec![
+                "tensorloop.tech", "TensorLoop.Tech.", "api.tensorloop.tech.", "WWW.tensorloop.tech",
+                "tensorloop%2etech", "tensorloop\u{FF0E}tech.", "api\u{3002}tensorloop.tech",
+                "ｔｅｎｓｏｒｌｏｏｐ.tech", "tensorloop.tech%2E",
+            ]),
+            userinfo in proptest::sample::select(vec!["", "u:p@", "litellm.tensorloop.tech@"]),
+            port in proptest::sample::select(vec!["", ":443"]),
+            path in proptest::sample::select(vec!["/v1", "", "/api/keys", "/v1/chat/completions"]),
+        ) {
+            let raw = format!("https://{userinfo}{host}{port}{path}");
+            let verdict = url::check(&raw);
+            proptest::prop_assert_eq!(verdict.host, crate::host::HostKind::KnownWrong, "{}", raw);
+            if let Ok((base, _)) = effective_base(&verdict) {
+                let gateway = Gateway::new(&base);
+                proptest::prop_assert_eq!(
+                    crate::host::canonical(&gateway.base).map(|h| h.to_string()),
+                    Some(crate::catalog::GATEWAY_HOST.to_owned())
+                );
+            }
+            let wrong = Url::parse(&raw).unwrap();
+            let key = ApiKey::new("sk-proptest-key-000000001");
+            let gateway = Url::parse(crate::catalog::CANONICAL_BASE_URL).unwrap();
+            let http = Http::new(
+                Duration::from_secs(1),
+                &proxy::ProxyDecision::None,
+                Vec::new(),
+                Some(KeyGrant::new(key.clone(), &gateway)),
+            )
+            .unwrap();
+            let refused = http.refuses_key_for(&key, &wrong);
+            proptest::prop_assert!(refused, "{}", raw);
         }
     }
 }

@@ -110,20 +110,47 @@ impl Context {
     }
 
     /// Resolve key, base URL and model from flags, environment, `./.env` and defaults.
+    /// Problems that do not stop the run (an unreadable `.env`, a key file others can read) are
+    /// said on standard error, as ssh does.
     pub fn resolve_target(&self) -> anyhow::Result<Target> {
-        let dotenv = std::env::current_dir().ok().and_then(|d| DotEnv::load(&d));
-        Ok(inputs::resolve(
-            &self.inputs,
-            &inputs::process_env,
-            dotenv.as_ref(),
-        )?)
+        let mut warnings = Vec::new();
+        let dotenv = match std::env::current_dir().map(|d| DotEnv::load(&d)) {
+            Ok(Ok(found)) => found,
+            Ok(Err(why)) => {
+                warnings.push(why);
+                None
+            }
+            Err(_) => None,
+        };
+        let mut target = inputs::resolve(&self.inputs, &inputs::process_env, dotenv.as_ref())?;
+        warnings.append(&mut target.warnings);
+        let out = Output::new(Redactor::new());
+        for w in warnings {
+            out.stderr(&format!("warning: {}\n", crate::render::printable(&w)))?;
+        }
+        Ok(target)
     }
 
     /// Render a finished report in the chosen format, write it, and return its exit code.
+    ///
+    /// The report is correlated first (one cause, one finding). Every text in it is redacted
+    /// before any renderer sees it, and made printable for the formats a person reads; the output
+    /// layer then only guards.
     pub fn finish(&self, mut report: Report, redactor: Redactor) -> anyhow::Result<u8> {
-        // One cause, one finding, before any renderer reads the report.
         crate::correlate::correlate(&mut report);
-        let report = &report;
+        let view = |printable: bool| {
+            report.clone().map_text(&|text| {
+                let clean = redactor.redact(text);
+                if printable {
+                    render::printable(&clean).into_owned()
+                } else {
+                    clean.into_owned()
+                }
+            })
+        };
+        let json = self.format == Format::Json;
+        let shown = view(!json);
+        let report = &shown;
         // The colour decided at start-up is for stdout; a file is a sink of its own.
         if self.output.is_some() && self.color != cli::ColorChoice::Always {
             colored::control::set_override(false);
@@ -137,25 +164,54 @@ impl Context {
         };
         let out = Output::new(redactor);
         // The wire: on stderr, apart from the report, except in JSON where it is part of it.
-        if report.detail.trace > 0 && self.format != Format::Json {
+        if report.detail.trace > 0 && !json {
             out.stderr(&render::trace::text(report))?;
         }
         if report.detail.curl && matches!(self.format, Format::Junit | Format::Github) {
             out.stderr(&render::curl::commands(report))?;
         }
-        match &self.output {
-            Some(path) => out.file(path, &text)?,
-            None => out.stdout(&text)?,
-        }
+        self.emit(&out.json(json), &text)?;
         if let Some(path) = &self.json_report {
-            out.file(path, &render::json::report(report))?;
+            let document = if json {
+                text.clone()
+            } else {
+                render::json::report(&view(false))
+            };
+            out.json(true).file(path, &document)?;
         }
         if self.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
         {
-            out.append(Path::new(&summary), &render::markdown::report(report))?;
+            out.json(false)
+                .append(Path::new(&summary), &render::markdown::report(report))?;
         }
         Ok(report.exit_code())
+    }
+
+    /// Write the command's main text to `--output`, or to stdout.
+    pub fn emit(&self, out: &Output, text: &str) -> anyhow::Result<()> {
+        match &self.output {
+            Some(path) => out.file(path, text),
+            None => out.stdout(text),
+        }
+    }
+
+    /// Check, before any request is sent, that the report can be written where it goes.
+    fn check_destinations(&self) -> anyhow::Result<()> {
+        for path in [&self.output, &self.json_report].into_iter().flatten() {
+            output::check_destination(path)?;
+        }
+        if self.format == Format::Github
+            && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
+        {
+            crate::files::check_appendable(Path::new(&summary)).map_err(|e| {
+                crate::UsageError(format!(
+                    "GITHUB_STEP_SUMMARY names {}: {e}",
+                    Path::new(&summary).display()
+                ))
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -168,6 +224,16 @@ pub(crate) const DOCTOR: [&str; 5] = [
     crate::checks::ids::STREAM,
 ];
 
+/// What a command line asks for, once its flags are in the context.
+enum Job {
+    Interactive,
+    Live(&'static str, live::Plan),
+    Classify(Option<PathBuf>, Option<u16>),
+    Header(Option<String>),
+    Url(Option<String>, bool),
+    Explain(Option<String>, cli::ExplainFormat),
+}
+
 /// Run the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
@@ -178,75 +244,83 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         checks,
         no_spend,
     };
-    let Some(command) = cli.command else {
-        return interactive::run(ctx.with_live(cli.live));
-    };
-    match command {
-        Command::Doctor {
+    let (ctx, job) = match cli.command {
+        None => (ctx.with_live(cli.live), Job::Interactive),
+        Some(Command::Doctor {
             no_spend,
             output,
             live,
-        } => {
-            let ctx = ctx.with_output(output).with_live(live);
-            live::run(&ctx, "doctor", plan(&DOCTOR, no_spend), None)
-        }
-        Command::Report {
+        }) => (
+            ctx.with_output(output).with_live(live),
+            Job::Live("doctor", plan(&DOCTOR, no_spend)),
+        ),
+        Some(Command::Report {
             no_spend,
             output,
             live,
-        } => {
-            let ctx = Context {
+        }) => (
+            Context {
                 format: output.format.into(),
                 output: output.output,
                 json_report: output.json_report,
                 strict: output.strict,
                 ..ctx.with_live(live)
-            };
-            live::run(&ctx, "report", plan(&DOCTOR, no_spend), None)
-        }
-        Command::Models {
+            },
+            Job::Live("report", plan(&DOCTOR, no_spend)),
+        ),
+        Some(Command::Models {
             output,
             inputs,
             net,
-        } => {
-            let ctx = ctx.with_output(output).with_inputs(inputs).with_net(net);
-            live::run(&ctx, "models", plan(&[MODELS], false), None)
-        }
-        Command::Chat {
+        }) => (
+            ctx.with_output(output).with_inputs(inputs).with_net(net),
+            Job::Live("models", plan(&[MODELS], false)),
+        ),
+        Some(Command::Chat {
             output,
             inputs,
             net,
-        } => {
-            let ctx = ctx.with_output(output).with_inputs(inputs).with_net(net);
-            live::run(&ctx, "chat", plan(&[CHAT], false), None)
-        }
-        Command::Stream { output, live } => {
-            let ctx = ctx.with_output(output).with_live(live);
-            live::run(&ctx, "stream", plan(&[STREAM], false), None)
-        }
-        Command::Classify {
+        }) => (
+            ctx.with_output(output).with_inputs(inputs).with_net(net),
+            Job::Live("chat", plan(&[CHAT], false)),
+        ),
+        Some(Command::Stream { output, live }) => (
+            ctx.with_output(output).with_live(live),
+            Job::Live("stream", plan(&[STREAM], false)),
+        ),
+        Some(Command::Classify {
             file,
             status,
             output,
-        } => classify::run(&ctx.with_output(output), file, status),
-        Command::Header { value, output, key } => {
-            header::run(&ctx.with_output(output).with_key(key), value)
+        }) => (ctx.with_output(output), Job::Classify(file, status)),
+        Some(Command::Header { value, output, key }) => {
+            (ctx.with_output(output).with_key(key), Job::Header(value))
         }
-        Command::Url {
+        Some(Command::Url {
             url,
             offline,
             output,
             base_url,
             net,
-        } => {
+        }) => {
             let mut ctx = ctx.with_output(output).with_net(net);
             ctx.inputs.base_url = base_url.base_url;
-            url::run(&ctx, url, offline)
+            (ctx, Job::Url(url, offline))
         }
-        Command::Explain {
+        Some(Command::Explain {
             code,
             format,
             output,
-        } => explain::run(&Context { output, ..ctx }, code, format),
+        }) => (Context { output, ..ctx }, Job::Explain(code, format)),
+    };
+    // Before any request is sent: a report that could not be written must not cost a probe.
+    ctx.check_destinations()?;
+    match job {
+        Job::Interactive => interactive::run(ctx),
+        Job::Live(command, plan) => live::run(&ctx, command, plan, None),
+        Job::Classify(file, status) => classify::run(&ctx, file, status),
+        Job::Header(value) => header::run(&ctx, value),
+        Job::Url(url, offline) => url::run(&ctx, url, offline),
+        Job::Explain(code, format) => explain::run(&ctx, code, format),
     }
 }

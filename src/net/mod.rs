@@ -21,6 +21,9 @@ pub use wire::Wire;
 /// The `user-agent` tlcheck sends.
 const USER_AGENT: &str = concat!("tlcheck/", env!("CARGO_PKG_VERSION"));
 
+/// The most response headers an answer may have.
+pub const MAX_HEADERS: usize = 256;
+
 /// The most of a response body tlcheck reads; the rest is left unread.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -122,6 +125,11 @@ impl Opened {
                         TransportKind::Timeout,
                         "the deadline passed while the body was arriving".to_owned(),
                     )
+                } else if let Some(why) = malformed_body(&e) {
+                    (
+                        TransportKind::Malformed,
+                        format!("the body is not valid HTTP framing: {why}"),
+                    )
                 } else if e.is_body() || e.is_decode() {
                     (
                         TransportKind::Cut,
@@ -148,6 +156,21 @@ impl Opened {
     }
 }
 
+/// A body whose HTTP framing is broken (an invalid chunk size, say) rather than cut: the server
+/// sent something wrong, the network did not fail.
+fn malformed_body(e: &(dyn StdError + 'static)) -> Option<String> {
+    let mut current = Some(e);
+    while let Some(c) = current {
+        let text = c.to_string();
+        // Not "unexpected EOF during chunk size line": that is a connection cut short.
+        if text.to_ascii_lowercase().contains("invalid chunk size") {
+            return Some(text);
+        }
+        current = c.source();
+    }
+    None
+}
+
 fn innermost(e: &(dyn StdError + 'static)) -> String {
     let mut current = e;
     while let Some(next) = current.source() {
@@ -160,12 +183,25 @@ fn innermost(e: &(dyn StdError + 'static)) -> String {
 /// system's.
 pub fn read_ca_file(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
     let usage = |why: String| crate::UsageError(format!("--cacert {}: {why}", path.display()));
-    let pem = std::fs::read(path).map_err(|e| usage(e.to_string()))?;
+    let pem = crate::files::read_regular(path, crate::files::CA_FILE_CAP)
+        .map_err(|e| usage(e.to_string()))?;
     let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| usage(e.to_string()))?;
     if certs.is_empty() {
         return Err(usage("no PEM certificate in the file".to_owned()).into());
     }
     Ok(certs)
+}
+
+/// Run the live checks to their end on a runtime of their own, then leave at once. A DNS lookup
+/// runs on a blocking thread (`getaddrinfo` cannot be cancelled): once its deadline has passed
+/// nobody waits for its answer, and the process must not wait for the thread either.
+pub fn run_to_end<F: std::future::Future>(work: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let out = runtime.block_on(work);
+    runtime.shutdown_background();
+    Ok(out)
 }
 
 /// A request tlcheck makes.
@@ -177,12 +213,30 @@ pub struct Request<'a> {
     pub json: Option<serde_json::Value>,
 }
 
+/// The key, and the one origin a request carrying it may reach: the client is built with it and
+/// attaches `Authorization` nowhere else.
+#[derive(Clone, Debug)]
+pub struct KeyGrant {
+    pub key: ApiKey,
+    pub origin: url::Origin,
+}
+
+impl KeyGrant {
+    pub fn new(key: ApiKey, base: &Url) -> KeyGrant {
+        KeyGrant {
+            key,
+            origin: base.origin(),
+        }
+    }
+}
+
 /// The HTTP client for one run.
 pub struct Http {
     client: reqwest::Client,
     resolver: Arc<TimedResolver>,
     timeout: Duration,
     via_proxy: Option<ViaProxy>,
+    grant: Option<KeyGrant>,
 }
 
 /// The proxy requests go through, as far as failures are explained by it.
@@ -201,6 +255,7 @@ impl Http {
         timeout: Duration,
         proxy: &ProxyDecision,
         extra_roots: Vec<reqwest::Certificate>,
+        grant: Option<KeyGrant>,
     ) -> anyhow::Result<Http> {
         // reqwest is built without a crypto provider of its own; ring is ours. Installing it is
         // idempotent: a second call (a second client in one process) finds it in place.
@@ -209,6 +264,9 @@ impl Http {
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
+            // Real answers carry a few dozen headers; hyper's default of 100 refuses a valid one
+            // with 101. Far more than this is still "not valid HTTP".
+            .http1_max_headers(MAX_HEADERS)
             .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -241,7 +299,32 @@ impl Http {
             resolver,
             timeout,
             via_proxy,
+            grant,
         })
+    }
+
+    /// Whether this client would refuse to send `key` to `url`.
+    #[cfg(test)]
+    pub(crate) fn refuses_key_for(&self, key: &ApiKey, url: &Url) -> bool {
+        self.authorize(key, url).is_err()
+    }
+
+    /// The key policy at the one place `Authorization` is attached: only the granted key, only to
+    /// the granted origin, and only where [`crate::host::may_carry_key`] allows it.
+    fn authorize(&self, key: &ApiKey, url: &Url) -> Result<(), String> {
+        let Some(grant) = &self.grant else {
+            return Err("this client was built without a key".to_owned());
+        };
+        if grant.key != *key {
+            return Err("this client carries another key".to_owned());
+        }
+        if url.origin() != grant.origin {
+            return Err(format!(
+                "the key goes only to {}",
+                grant.origin.ascii_serialization()
+            ));
+        }
+        crate::host::may_carry_key(url, self.via_proxy.is_some())
     }
 
     pub fn resolver(&self) -> &TimedResolver {
@@ -320,8 +403,18 @@ impl Http {
             ("host".to_owned(), host),
             ("user-agent".to_owned(), USER_AGENT.to_owned()),
             ("accept".to_owned(), "*/*".to_owned()),
+            ("accept-encoding".to_owned(), "identity".to_owned()),
         ];
+        builder = builder.header(reqwest::header::ACCEPT_ENCODING, "identity");
         if let Some(key) = req.key {
+            if let Err(why) = self.authorize(key, &req.url) {
+                return Err(TransportFailure {
+                    kind: TransportKind::Other,
+                    detail: format!("tlcheck refused to send the key: {why}"),
+                    elapsed: started.elapsed(),
+                    wire: None,
+                });
+            }
             let mut value = HeaderValue::from_str(&format!("Bearer {}", key.normalized()))
                 .map_err(|_| TransportFailure {
                     kind: TransportKind::Other,
@@ -382,6 +475,30 @@ impl Http {
             .collect();
         let time_to_headers = started.elapsed();
         wire.phases.headers = Some(time_to_headers);
+        // One content-encoding rule for every check: tlcheck asks for the answer as is and never
+        // decompresses (a small gzip body can inflate to gigabytes), so an encoded answer, or one
+        // that only claims to be, cannot be read as what it says it is.
+        if let Some(encoding) = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .filter(|e| !e.is_empty() && e != "identity")
+        {
+            return Err(TransportFailure {
+                kind: TransportKind::Malformed,
+                detail: format!(
+                    "the answer is `content-encoding: {encoding}` although tlcheck asked for none \
+                     (`accept-encoding: identity`); something between here and the gateway \
+                     compresses answers it should pass as they are"
+                ),
+                elapsed: started.elapsed(),
+                wire: Some(Box::new(wire)),
+            });
+        }
         // An answer means the request went out, on a new connection or a reused one.
         wire.phases.connected = true;
         wire.version = Some(match response.version() {
@@ -596,6 +713,8 @@ impl TimedResolver {
 
     /// Resolve `host` (port 0), timed, within the deadline.
     pub async fn lookup(&self, host: &str) -> Result<Vec<SocketAddr>, DnsFailure> {
+        // The canonical host: `name.` is `name` (and /etc/hosts knows only the latter).
+        let host = host.trim_end_matches('.');
         if let Some(hit) = self.cache.lock().expect("resolver cache").get(host) {
             wire::note_dns(Duration::ZERO, true);
             return Ok(hit.clone());
@@ -645,5 +764,30 @@ impl reqwest::dns::Resolve for SharedResolver {
             let addrs = resolver.lookup(&host).await?;
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    /// A lookup that never answers (a blocking thread, as `getaddrinfo` is) holds neither the
+    /// deadline nor the way out.
+    #[test]
+    fn a_blocked_lookup_does_not_hold_the_run_past_its_deadline() {
+        let started = Instant::now();
+        let timed_out = super::run_to_end(async {
+            let hung = tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(5)));
+            tokio::time::timeout(Duration::from_millis(100), hung)
+                .await
+                .is_err()
+        })
+        .unwrap();
+        assert!(timed_out);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -28,6 +28,8 @@ impl ProxyChoice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProxyDecision {
     None,
+    /// The target is this machine: never proxied, whatever the variables say.
+    Loopback,
     /// A proxy variable is set, but NO_PROXY exempts this host.
     Bypassed {
         by: &'static str,
@@ -67,6 +69,8 @@ fn shown(value: &str) -> String {
 
 /// Decide the proxy for `url` the way curl and most SDKs do: the scheme's variable, then
 /// ALL_PROXY, unless NO_PROXY names the host (`*`, a domain and its subdomains, an IP or CIDR).
+/// A loopback target is never proxied: a proxy would carry its plain-http requests, key included,
+/// across the network.
 pub fn decide(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> ProxyDecision {
     let set = |names: &[&'static str]| {
         names.iter().find_map(|n| {
@@ -83,16 +87,15 @@ pub fn decide(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> ProxyDecision 
     let Some((variable, value)) = set(scheme_vars).or_else(|| set(&ALL_VARS)) else {
         return ProxyDecision::None;
     };
-    let host = url
-        .host_str()
-        .unwrap_or("")
-        .trim_start_matches('[')
-        .trim_end_matches(']');
+    if crate::host::is_loopback(url) {
+        return ProxyDecision::Loopback;
+    }
+    let host = crate::host::canonical(url).map_or(String::new(), |h| h.as_lookup());
     if let Some((by, list)) = set(&NO_PROXY_VARS)
         && let Some(entry) = list
             .split(',')
             .map(str::trim)
-            .find(|e| no_proxy_matches(e, host, url.port_or_known_default()))
+            .find(|e| no_proxy_matches(e, &host, url.port_or_known_default()))
     {
         return ProxyDecision::Bypassed {
             by,
@@ -220,18 +223,18 @@ mod tests {
             ),
             ("other.tech", "https://litellm.tensorloop.tech/", false),
             ("loop.tech", "https://litellm.tensorloop.tech/", false),
-            ("127.0.0.0/8", "http://127.0.0.1:4000/", true),
-            ("10.0.0.0/8", "http://127.0.0.1:4000/", false),
-            ("::1", "http://[::1]:4000/", true),
             // An entry with a port covers that port only (requests and httpx; curl never
-            // matches it).
-            ("localhost:9999", "http://localhost:4130/", false),
-            ("localhost:9999", "http://localhost:9999/", true),
+            // matches it). (Loopback never goes through a proxy at all: see below.)
+            ("gw.internal:9999", "http://gw.internal:4130/", false),
+            ("gw.internal:9999", "http://gw.internal:9999/", true),
             (
                 "litellm.tensorloop.tech:8443",
                 "https://litellm.tensorloop.tech/",
                 false,
             ),
+            ("10.0.0.0/8", "http://10.1.2.3:4000/", true),
+            ("10.0.0.0/8", "http://11.1.2.3:4000/", false),
+            ("::2", "http://[::2]:4000/", true),
         ];
         for (entry, u, bypass) in cases {
             let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
@@ -245,6 +248,34 @@ mod tests {
                 bypass,
                 "{entry} {u}: {d:?}"
             );
+        }
+    }
+
+    #[test]
+    fn loopback_is_never_proxied() {
+        let e = env(&[("HTTP_PROXY", "http://p:1"), ("HTTPS_PROXY", "http://p:1")]);
+        for u in [
+            "http://127.0.0.1:4000/v1",
+            "http://localhost:4000/v1",
+            "http://gw.localhost/v1",
+            "http://[::1]:4000/v1",
+            "https://localhost./v1",
+        ] {
+            assert_eq!(decide(&url(u), &e), ProxyDecision::Loopback, "{u}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_proxy_entries_never_panic(entry in "[\\PC]{0,30}", cidr in "[0-9a-f.:/\\[\\]*é]{0,24}") {
+            for host in ["127.0.0.1", "::1", "litellm.tensorloop.tech", ""] {
+                for port in [None, Some(443), Some(9999)] {
+                    let _ = no_proxy_matches(&entry, host, port);
+                    let _ = no_proxy_matches(&cidr, host, port);
+                }
+            }
+            let _ = shown(&entry);
+            let _ = crate::redact::mask_url_credentials(&entry);
         }
     }
 

@@ -25,18 +25,29 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
-/// Inline code that survives backticks inside it.
+/// Inline code that survives backticks inside it: the fence is one backtick longer than the
+/// longest run of backticks in the text, so nothing inside can close it.
 fn code(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    let fence = if text.contains('`') { "``" } else { "`" };
+    let fence = "`".repeat(longest_backtick_run(text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
         ""
     };
     format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// A fenced block for `text`: a fence longer than any run of backticks in it (three at least).
+fn fenced(text: &str, info: &str) -> (String, String) {
+    let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
+    (format!("{fence}{info}\n"), format!("{fence}\n"))
 }
 
 /// A table cell: one line, pipes escaped.
@@ -278,9 +289,13 @@ pub fn report(r: &Report) -> String {
         );
         out.push_str("\n<details>\n<summary>Reproduce these requests with curl</summary>\n\n");
         out.push_str(super::curl::PREAMBLE);
-        out.push_str("\n\n```sh\n");
-        out.push_str(&super::curl::commands(r));
-        out.push_str("```\n\n</details>\n");
+        let commands = super::curl::commands(r);
+        let (open, close) = fenced(&commands, "sh");
+        out.push_str("\n\n");
+        out.push_str(&open);
+        out.push_str(&commands);
+        out.push_str(&close);
+        out.push_str("\n</details>\n");
     }
     out.push_str("\n_The key is shown only as its fingerprint: `sk-…` + last 4 characters and its SHA-256._\n");
     out
@@ -358,6 +373,11 @@ mod tests {
         assert_eq!(code("a"), "`a`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`a"), "`` `a ``");
+        assert_eq!(
+            code("x`` ![img](http://evil/x.png) ``y"),
+            "```x`` ![img](http://evil/x.png) ``y```"
+        );
+        assert_eq!(fenced("a\n````\nb", "sh").0, "`````sh\n");
         assert_eq!(code(""), "");
     }
 

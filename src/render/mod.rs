@@ -21,6 +21,29 @@ pub const SCHEMA_URL: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "/schema/report.schema.json"
 );
+/// `text` safe to show a person on a terminal or in a rendered document: control characters
+/// (ESC, BEL, backspace, carriage return, C1 controls) and bidirectional overrides are shown
+/// escaped (`\x1b`, `\u{202e}`) instead of acting. Line feeds and tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn acts(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !acts(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// Wrap `text` to `width` columns, every line after the first indented by `indent` spaces.
 pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> String {
@@ -46,6 +69,14 @@ pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::wrap;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        use super::printable;
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(printable("a\x1b[2Jb\x07c\x08"), "a\\x1b[2Jb\\x07c\\x08");
+        assert_eq!(printable("x\u{9b}y\u{202e}z\r"), "x\\x9by\\u{202e}z\\x0d");
+    }
 
     #[test]
     fn wraps_on_words_with_indent() {
@@ -88,6 +119,44 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+        /// For any key and any body a server echoes, the JSON output is exactly one document, and
+        /// no string in it holds the key: values are redacted before they are serialised.
+        #[test]
+        fn json_is_one_document_for_any_key_and_echoed_body(
+            key in proptest::prop_oneof![
+                proptest::sample::select(vec![
+                    "null".to_owned(), "true".to_owned(), "false".to_owned(), "1234".to_owned(),
+                    "\"\"\"\"".to_owned(), "\\\\\\".to_owned(), "sk-\"quoted\\slash-key".to_owned(),
+                    "schema_version".to_owned(), "findings".to_owned(),
+                ]),
+                // Any text, after a JSON-special character so that it is never a phrase of the
+                // catalog's own wording (which is not redacted data).
+                "[\"\\\\{}\\[\\]:,]\\PC{3,40}",
+                "sk-[A-Za-z0-9\"\\\\{}\\[\\]:,]{8,40}",
+            ],
+            before in "\\PC{0,20}",
+            after in "\\PC{0,20}",
+            escaped in proptest::bool::ANY,
+        ) {
+            let body = if escaped {
+                serde_json::json!({"error": {"message": format!("{before}{key}{after}")}}).to_string()
+            } else {
+                format!("{before}{key}{after}")
+            };
+            let _registry = crate::redact::exclusive();
+            let redactor = crate::redact::Redactor::new();
+            crate::redact::register_key(&crate::secret::ApiKey::new(key.as_str()));
+            let report = report_embedding(&key, &body).map_text(&|t| redactor.redact(t).into_owned());
+            let text = super::json::report(&report);
+            let doc: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}: {text}")))?;
+            proptest::prop_assert!(!crate::output::json_leaks(&doc, &redactor), "{text}");
+        }
+    }
+
+    proptest::proptest! {
         // Each case registers one more key for the whole test process: keep the count moderate.
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
 
@@ -107,6 +176,7 @@ mod tests {
                 // JSON-escaped, as a server's body would carry it.
                 _ => serde_json::json!({"error": {"message": format!("{before}{key}{after}")}}).to_string(),
             };
+            let _registry = crate::redact::exclusive();
             crate::redact::register_key(&crate::secret::ApiKey::new(key.as_str()));
             let report = report_embedding(&key, &body);
             for (format, text) in [

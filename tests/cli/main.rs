@@ -17,6 +17,7 @@ mod network;
 mod offline;
 mod report;
 mod schema;
+mod secrets;
 mod stream;
 mod support;
 mod trace;
