@@ -2,6 +2,7 @@
 //! It reads `error.type` first, then the message and headers, and the status code last, because
 //! real LiteLLM versions disagree with the troubleshooting page on status codes.
 
+pub mod facts;
 pub mod paste;
 
 use crate::catalog::Code;
@@ -123,6 +124,138 @@ pub fn classify_error_object(
     diagnose(&r, Some(&info), check)
 }
 
+/// Classify what a client printed (see [`facts::read`]). Empty when the facts show no error.
+pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
+    use facts::NetFailure;
+    let mut findings = base_url_findings(f, check);
+    let headers = &f.headers;
+    let status = f.status.unwrap_or(0);
+    let has_fields = f.error.message.is_some() || f.error.error_type.is_some();
+    if let Some(crash) = &f.key_not_sent {
+        findings.push(
+            Finding::new(Code::KeyMissing, check)
+                .detail("the client found no API key and sent no request")
+                .evidence("error", excerpt(crash, 300)),
+        );
+        return findings;
+    }
+    // Without a status, a message alone counts only when it is one the gateway writes.
+    let known_message = status == 0
+        && has_fields
+        && f.network.is_none()
+        && f.not_api_crash.is_none()
+        && decide(
+            &Response {
+                status: 0,
+                headers,
+                body: b"",
+            },
+            Some(&f.error),
+        )
+        .0 != Code::UpstreamBadResponse;
+    let http_error = status >= 300 || known_message;
+    if let Some(body) = f.body.as_deref().filter(|_| status != 0) {
+        let r = Response {
+            status,
+            headers,
+            body: body.as_bytes(),
+        };
+        findings.extend(classify(&r, check));
+    } else if http_error && !(f.in_stream && status < 300) {
+        let r = Response {
+            status,
+            headers,
+            body: b"",
+        };
+        findings.push(diagnose(&r, has_fields.then_some(&f.error), check));
+    } else if f.in_stream && known_message {
+        let why = f.error.message.as_deref().unwrap_or("");
+        findings.push(
+            Finding::new(Code::StreamErrorEvent, check)
+                .detail("the stream carried an error frame and the client raised it")
+                .evidence("message", excerpt(why, 300)),
+        );
+        let r = Response {
+            status: f.error.status_from_code().unwrap_or(0),
+            headers,
+            body: b"",
+        };
+        findings.push(diagnose(&r, Some(&f.error), check));
+    } else if let Some((kind, line)) = &f.network {
+        let (code, why) = match kind {
+            NetFailure::Dns => (Code::NetDns, "the host name did not resolve"),
+            NetFailure::Refused => (Code::NetConnect, "nothing accepted the connection"),
+            NetFailure::Tls => (
+                Code::NetTls,
+                "the TLS handshake failed (certificate not trusted)",
+            ),
+            NetFailure::Timeout => (Code::NetTimeout, "the client gave up waiting"),
+            NetFailure::Proxy => (Code::NetProxy, "the proxy refused or failed"),
+            NetFailure::Cut => (
+                Code::StreamCut,
+                "the connection broke before the body was complete",
+            ),
+            NetFailure::Unknown => (
+                Code::NetConnect,
+                "the client reports a connection error but the paste does not say why (DNS, \
+                 refused, TLS or proxy); `tlcheck doctor` from the same machine finds which",
+            ),
+        };
+        findings.push(
+            Finding::new(code, check)
+                .detail(why)
+                .evidence("error", excerpt(line, 300)),
+        );
+    } else if let Some(crash) = &f.not_api_crash {
+        findings.push(
+            Finding::new(Code::NetNotGateway, check)
+                .detail(
+                    "the customer's code failed reading the answer: the SDK got something that is \
+                     not the API's JSON (typically an HTML page from a wrong base URL)",
+                )
+                .evidence("error", excerpt(crash, 300)),
+        );
+    }
+    findings
+}
+
+/// The base-URL rules on the base URL a printed request URL implies (the URL minus its endpoint),
+/// keeping what fails or warns: a DNS failure on a host that does not exist, a base URL that
+/// already ends in `/chat/completions`, the marketing site.
+fn base_url_findings(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
+    let Some(url) = f.url.as_deref() else {
+        return Vec::new();
+    };
+    let base = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    let Some(base) = base
+        .strip_suffix("/chat/completions")
+        .or_else(|| (!base.contains("/v1")).then_some(base))
+    else {
+        return Vec::new();
+    };
+    crate::checks::url::check(base)
+        .findings
+        .into_iter()
+        .filter(|x| {
+            matches!(
+                x.code,
+                Code::UrlNoSuchHost
+                    | Code::UrlMarketingSite
+                    | Code::UrlEndpointPath
+                    | Code::UrlDashboardApi
+            )
+        })
+        .map(|mut x| {
+            x.check = check;
+            x.evidence("url", url)
+        })
+        .collect()
+}
+
 fn diagnose(r: &Response, info: Option<&ErrorInfo>, check: &'static str) -> Finding {
     let (code, detail) = decide(r, info);
     let mut f = Finding::new(code, check).detail(detail);
@@ -225,7 +358,17 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
         ("no connected db", Code::UpstreamNoDb),
         ("not available for this api key", Code::ModelNotAllowed),
         ("not allowed to access model", Code::ModelNotAllowed),
+        ("litellm.apiconnectionerror", Code::UpstreamError),
+        ("litellm.internalservererror", Code::UpstreamError),
+        ("litellm.serviceunavailableerror", Code::UpstreamError),
+        ("litellm.badgatewayerror", Code::UpstreamError),
+        ("litellm.timeout", Code::UpstreamError),
     ];
+    // The key's own limiter names its kind in the message; the headers are often gone.
+    if m.contains("limit type:") || m.contains("max parallel request limit") {
+        let (code, why) = rate_kind(r, msg);
+        return (code, at(&why));
+    }
     if let Some((_, code)) = by_message.iter().find(|(needle, _)| m.contains(needle)) {
         let why = match code {
             Code::BudgetExhausted => budget_detail(msg),
@@ -238,6 +381,7 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
             Code::ModelUpstreamMissing => "the provider answered 404 for this model".to_owned(),
             Code::RateUpstream => "the provider rate limited the gateway".to_owned(),
             Code::UpstreamNoDb => "the gateway has no database connection".to_owned(),
+            Code::UpstreamError => "the model provider failed behind the gateway".to_owned(),
             _ => "the model is not in this key's allowlist".to_owned(),
         };
         return (*code, at(&why));
@@ -280,6 +424,12 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
         return (Code::NetNotGateway, nf);
     }
     match status {
+        401 if msg.is_empty() && t.is_empty() => (
+            Code::AuthRefused,
+            "401 without the gateway's message: a missing, malformed, unknown, blocked or expired \
+             key all look like this; `tlcheck doctor` with that key finds which"
+                .to_owned(),
+        ),
         401 => (Code::AuthInvalidKey, at("401: the gateway refused the key")),
         403 => (Code::ModelNotAllowed, at("403: the key may not do this")),
         429 => {
@@ -360,6 +510,14 @@ fn rate_kind(r: &Response, msg: &str) -> (Code, String) {
         return (
             Code::RateParallel,
             format!("the key's limit on parallel requests{retry}"),
+        );
+    }
+    if msg.is_empty() && r.header("retry-after").is_none() {
+        return (
+            Code::RateLimited,
+            "429 without the gateway's message or headers: the key's own limits and the \
+             provider's look alike here; `tlcheck doctor` with that key shows the key's limits"
+                .to_owned(),
         );
     }
     (

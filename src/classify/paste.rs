@@ -1,5 +1,6 @@
-//! Reading what a person pastes: raw `curl -i` / `curl -v` output (HTTP/1.1 or HTTP/2 status lines,
-//! several header blocks, CRLF or LF), a bare JSON body, or an SSE transcript.
+//! Reading what a person pastes when it holds a response: raw `curl -i` / `curl -v` / HTTPie output
+//! (HTTP/1.1 or HTTP/2 status lines, several header blocks, CRLF or LF, pretty-printed SSE frames),
+//! a bare JSON body, or an SSE transcript. Everything else is read as client output by `facts`.
 
 /// A pasted response, as far as the paste tells it.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +71,7 @@ pub fn parse(input: &[u8]) -> Result<Pasted, String> {
         return Ok(body_only);
     }
     Err(
-        "expected raw `curl -i` output (starting with an HTTP status line), a JSON body, or an SSE transcript (`data:` lines)"
+        "expected raw `curl -i` output (starting with an HTTP status line), a JSON body, an SSE transcript (`data:` lines), or what a client printed for a failed request (an SDK exception or traceback, a log line with the status or the gateway's message, curl's `curl: (N)` line)"
             .to_owned(),
     )
 }
@@ -134,13 +135,40 @@ fn parse_http(input: &[u8]) -> Result<Pasted, String> {
             rest = &cursor[ws..];
             continue;
         }
-        return Ok(Pasted {
+        let mut pasted = Pasted {
             status: Some(status),
             headers,
             body: cursor.to_vec(),
             skipped,
-        });
+        };
+        if pasted.is_sse() {
+            pasted.body = join_pretty_frames(&pasted.body);
+        }
+        return Ok(pasted);
     }
+}
+
+/// HTTPie pretty-prints each `data:` payload over several lines; put the continuation lines back
+/// into the frame as `data:` lines, which SSE joins with line breaks into the original JSON.
+fn join_pretty_frames(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::with_capacity(text.len());
+    let mut in_data = false;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\r', '\n']);
+        let is_field = ["data:", "event:", "id:", "retry:", ":"]
+            .iter()
+            .any(|f| bare.starts_with(f));
+        if bare.is_empty() {
+            in_data = false;
+        } else if bare.starts_with("data:") {
+            in_data = true;
+        } else if in_data && !is_field {
+            out.push_str("data: ");
+        }
+        out.push_str(line);
+    }
+    out.into_bytes()
 }
 
 /// One line without its LF or CRLF, and what follows it.

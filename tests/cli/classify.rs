@@ -155,3 +155,82 @@ fn a_key_echoed_in_the_paste_is_not_printed_back() {
         assert!(stdout.contains("sk-…1234"), "{stdout}");
     }
 }
+
+/// Run every row of a paste table (`file`, …, `expected_codes`, `expected_exit`, `detail_in_paste`)
+/// through `classify` and list the rows it gets wrong. `a|b` means either. With
+/// `detail_in_paste=no` the client threw the cause away, so a finding of the right family (the part
+/// before the dot) and the right exit are what a correct answer can say.
+fn paste_table_mismatches(dir: &str, table: &str) -> (usize, Vec<String>) {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let tsv = std::fs::read_to_string(root.join(table)).unwrap();
+    let column = |name: &str| {
+        tsv.lines()
+            .next()
+            .unwrap()
+            .split('\t')
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("{table} has no column {name}"))
+    };
+    let (file, codes_at, exit_at, detail_at) = (
+        column("file"),
+        column("expected_codes"),
+        column("expected_exit"),
+        column("detail_in_paste"),
+    );
+    let mut rows = 0;
+    let mut wrong = Vec::new();
+    for line in tsv.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        rows += 1;
+        let cols: Vec<&str> = line.split('\t').collect();
+        let name = cols[file];
+        let expected: Vec<&str> = cols[codes_at].split('|').collect();
+        let exits: Vec<i32> = cols[exit_at]
+            .split('|')
+            .map(|e| e.parse().unwrap())
+            .collect();
+        let detail = cols[detail_at] == "yes";
+        let paste = std::fs::read(root.join("cases").join(name)).unwrap();
+        let tmp = tempdir();
+        let (code, stdout, stderr) = outcome(
+            tlcheck(tmp.path())
+                .args(["classify", "--format", "json"])
+                .write_stdin(paste),
+        );
+        let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+        let failing: Vec<&str> = doc["findings"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter(|f| matches!(f["severity"].as_str(), Some("fail" | "warn")))
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        let family = |c: &str| c.split('.').next().unwrap_or("").to_owned();
+        let right = failing.iter().any(|got| {
+            expected
+                .iter()
+                .any(|want| got == want || (!detail && family(got) == family(want)))
+        });
+        if !right || !exits.contains(&code) {
+            wrong.push(format!(
+                "{name}: got exit {code} {failing:?}, want exit {} {} {}",
+                cols[exit_at],
+                cols[codes_at],
+                stderr.lines().next().unwrap_or("")
+            ));
+        }
+    }
+    (rows, wrong)
+}
+
+#[test]
+fn every_sampled_customer_paste() {
+    let (rows, wrong) = paste_table_mismatches("tests/fixtures/pastes", "cases.tsv");
+    assert_eq!(rows, 53);
+    assert!(
+        wrong.is_empty(),
+        "{} of {rows} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

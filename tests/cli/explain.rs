@@ -37,7 +37,7 @@ fn json_catalog_lists_every_code_with_its_exit_code() {
     assert_eq!(stderr, "");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let codes = doc["codes"].as_array().unwrap();
-    assert_eq!(codes.len(), 57);
+    assert_eq!(codes.len(), 59);
     let budget = codes
         .iter()
         .find(|c| c["code"] == "budget.exhausted")
