@@ -81,7 +81,7 @@ pub fn read(raw: &str) -> Facts {
     let field = |key: &str| last_field(text, key).filter(|v| !v.is_empty());
     f.error = ErrorInfo {
         error_type: field("type").filter(|t| t.contains('_') || t.ends_with("error")),
-        message: field("message"),
+        message: field("message").or_else(|| field("detail")),
         code: field("code").filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_digit())),
         param: field("param").filter(|p| p != "None"),
     };
@@ -116,15 +116,24 @@ pub fn read(raw: &str) -> Facts {
     ]
     .iter()
     .find_map(|sign| text.find(sign).map(|i| line_at(text, i)));
-    f.in_stream = [
-        "_streaming.py",
-        "streaming_handler.py",
-        "MidStreamFallbackError",
-        "Stream.",
-        "for await",
-    ]
-    .iter()
-    .any(|n| text.contains(n));
+    // An error object printed bare after partial text, with no exception around it: a stream's
+    // error frame as the AI SDK's `streamText` reports it by default.
+    let bare_error_object = exceptions.is_empty()
+        && f.error.message.is_some()
+        && (text.contains("{\n  message: '") || text.contains("{ message: '"));
+    if bare_error_object && f.client.is_none() {
+        f.client = Some("Vercel AI SDK");
+    }
+    f.in_stream = bare_error_object
+        || [
+            "_streaming.py",
+            "streaming_handler.py",
+            "MidStreamFallbackError",
+            "Stream.",
+            "for await",
+        ]
+        .iter()
+        .any(|n| text.contains(n));
     f
 }
 
@@ -221,13 +230,20 @@ fn exception_lines(text: &str) -> Vec<(String, String)> {
         }
         let mut search = 0;
         while let Some(i) = line[search..].find(": ").map(|i| i + search) {
-            let before = &line[..i];
+            // A class name is short: look back a bounded way, so long lines stay linear.
+            let mut from = i.saturating_sub(160);
+            while !line.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = &line[from..i];
             let class_part = before
                 .strip_suffix(']')
                 .map_or(before, |b| b.rfind(" [").map_or(b, |j| &b[..j]));
             let class_start = class_part
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-                .map_or(0, |j| j + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.'))
+                .map_or(0, |(j, c)| j + c.len_utf8());
             let class = &class_part[class_start..];
             let last = class.rsplit('.').next().unwrap_or("");
             if last.ends_with("Error") || last.ends_with("Exception") || last == "DOMException" {
@@ -247,6 +263,10 @@ fn error_message(msg: &str) -> String {
     if let Some(rest) = m.split_once("Last error: ") {
         m = rest.1;
     }
+    // The litellm SDK's relabelling: `litellm.NotFoundError: NotFoundError: Litellm_proxyException - <what the gateway said>`.
+    if let Some(rest) = m.split_once("Litellm_proxyException - ") {
+        m = rest.1;
+    }
     if let Some(rest) = m.strip_prefix("Error code: ") {
         m = rest.get(3..).unwrap_or("").trim_start_matches([' ', '-']);
     } else if m.len() > 4
@@ -258,9 +278,9 @@ fn error_message(msg: &str) -> String {
     m.trim().to_owned()
 }
 
-/// Lines that only wrap another error and carry no cause of their own.
+/// Lines that only wrap another error, or say only that there was no body, and name no cause.
 fn is_wrapper_message(m: &str) -> bool {
-    m.starts_with("sys.meta_path is None")
+    m.starts_with("sys.meta_path is None") || m == "status code (no body)"
 }
 
 /// The last HTTP status the paste states, in any client's words.
@@ -388,11 +408,17 @@ fn value(text: &str) -> Option<String> {
     }
 }
 
+const MAX_STRING: usize = 64 * 1024;
+
 /// The text of a quoted string whose opening quote is already consumed, and what follows it.
 fn quoted(text: &str, q: char) -> Option<(String, &str)> {
     let mut out = String::new();
     let mut chars = text.char_indices();
     while let Some((i, c)) = chars.next() {
+        // A printed string longer than this is no error message; stop rather than scan on.
+        if i > MAX_STRING {
+            return None;
+        }
         match c {
             '\\' => match chars.next()?.1 {
                 'n' => out.push('\n'),
@@ -506,6 +532,11 @@ fn url(text: &str) -> Option<String> {
 /// Network failures, each runtime in its own words: Python errno texts and exception classes, node's
 /// `ENOTFOUND`/`ECONNREFUSED`/`ETIMEDOUT`/`UND_ERR_*`, TLS verify errors, curl's exit codes.
 fn network(text: &str) -> Option<(NetFailure, String)> {
+    // Log lines before a traceback are the program's own chatter (a library fetching something
+    // else); the failure is in the traceback.
+    let text = text
+        .find("Traceback (most recent call last):")
+        .map_or(text, |i| &text[i..]);
     const SIGNS: &[(NetFailure, &[&str])] = &[
         (
             NetFailure::Tls,
@@ -659,6 +690,9 @@ fn attempts(text: &str) -> Option<u32> {
 fn not_api_crash(text: &str) -> Option<String> {
     [
         "'str' object has no attribute",
+        "Unexpected response type from OpenAI-compatible endpoint",
+        "Empty or invalid response from LLM endpoint",
+        "<!DOCTYPE html",
         "Cannot read properties of undefined (reading '0')",
         "Cannot read properties of undefined (reading 'message')",
         "Cannot read property '0' of undefined",
@@ -725,6 +759,26 @@ mod tests {
             Some(503)
         );
         assert_eq!(s("Connection error."), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,400}") {
+            let _ = read(&text);
+        }
+
+        #[test]
+        fn never_panics_on_client_like_text(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Traceback (most recent call last):", "openai.AuthenticationError: Error code: 401 - ",
+                "{'error': {'message': 'x", "', 'type': None", "message: '", "' +", "\"", "`", "\\",
+                "statusCode: ", "responseHeaders: {", "'retry-after': '", "}", "responseBody: '",
+                "status: 4", "Error code: ", "curl: (18) ", "for url: http", "> Host: ", "\u{1b}[1;3",
+                "Failed after ", "getaddrinfo ENOTFOUND ", "é", "\n", " ", ": ", "Error: ", "[AI_", "]: ",
+            ]), 0..24),
+        ) {
+            let _ = read(&parts.concat());
+        }
     }
 
     #[test]

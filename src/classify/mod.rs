@@ -161,13 +161,44 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
             body: body.as_bytes(),
         };
         findings.extend(classify(&r, check));
+    } else if status == 404
+        && f.url.is_none()
+        && f.error.message.as_deref().is_none_or(|m| m == "Not Found")
+        && f.error.error_type.is_none()
+    {
+        // LiteLLM answers a path it does not serve with FastAPI's bare 404; its own 404s (a
+        // provider's missing model) carry a message.
+        if findings.is_empty() {
+            findings.push(
+                Finding::new(Code::UrlEndpointPath, check)
+                    .detail(
+                        "404 without the gateway's message: the gateway has no such path. The usual \
+                         cause is a base URL that already ends in `/chat/completions` (the SDK adds it \
+                         again); the paste does not show the URL, so check the base URL with \
+                         `tlcheck url`",
+                    )
+                    .evidence("status", 404),
+            );
+        }
     } else if http_error && !(f.in_stream && status < 300) {
         let r = Response {
             status,
             headers,
             body: b"",
         };
-        findings.push(diagnose(&r, has_fields.then_some(&f.error), check));
+        let mut finding = diagnose(&r, has_fields.then_some(&f.error), check);
+        // A 4xx whose body the client dropped is no evidence of what answered.
+        if !has_fields && finding.code == Code::NetNotGateway {
+            finding.code = Code::UpstreamBadResponse;
+        }
+        if !has_fields && !matches!(finding.code, Code::AuthRefused | Code::RateLimited) {
+            finding = finding.detail(format!(
+                "the client kept only the status {status}; the gateway's message, which names the \
+                 cause, is not in the paste (`tlcheck doctor` with that key, or printing the \
+                 response body, shows it)"
+            ));
+        }
+        findings.push(finding);
     } else if f.in_stream && known_message {
         let why = f.error.message.as_deref().unwrap_or("");
         findings.push(
@@ -222,7 +253,7 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
 /// The base-URL rules on the base URL a printed request URL implies (the URL minus its endpoint),
 /// keeping what fails or warns: a DNS failure on a host that does not exist, a base URL that
 /// already ends in `/chat/completions`, the marketing site.
-fn base_url_findings(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
+pub fn base_url_findings(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
     let Some(url) = f.url.as_deref() else {
         return Vec::new();
     };

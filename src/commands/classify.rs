@@ -83,7 +83,10 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
                 headers: &pasted.headers,
                 body: &pasted.body,
             };
-            outcome.findings = classify::classify(&response, "classify");
+            outcome.findings = classify::base_url_findings(&facts, "classify");
+            outcome
+                .findings
+                .extend(classify::classify(&response, "classify"));
             if outcome.findings.is_empty() {
                 outcome.note = Some(format!("{status}: a successful answer"));
             }

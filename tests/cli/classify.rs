@@ -161,6 +161,7 @@ fn a_key_echoed_in_the_paste_is_not_printed_back() {
 /// `detail_in_paste=no` the client threw the cause away, so a finding of the right family (the part
 /// before the dot) and the right exit are what a correct answer can say.
 fn paste_table_mismatches(dir: &str, table: &str) -> (usize, Vec<String>) {
+    let cases = if table == "cases.tsv" { "cases" } else { "own" };
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
     let tsv = std::fs::read_to_string(root.join(table)).unwrap();
     let column = |name: &str| {
@@ -189,7 +190,7 @@ fn paste_table_mismatches(dir: &str, table: &str) -> (usize, Vec<String>) {
             .map(|e| e.parse().unwrap())
             .collect();
         let detail = cols[detail_at] == "yes";
-        let paste = std::fs::read(root.join("cases").join(name)).unwrap();
+        let paste = std::fs::read(root.join(cases).join(name)).unwrap();
         let tmp = tempdir();
         let (code, stdout, stderr) = outcome(
             tlcheck(tmp.path())
@@ -227,6 +228,18 @@ fn paste_table_mismatches(dir: &str, table: &str) -> (usize, Vec<String>) {
 fn every_sampled_customer_paste() {
     let (rows, wrong) = paste_table_mismatches("tests/fixtures/pastes", "cases.tsv");
     assert_eq!(rows, 53);
+    assert!(
+        wrong.is_empty(),
+        "{} of {rows} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn every_own_capture() {
+    let (rows, wrong) = paste_table_mismatches("tests/fixtures/pastes", "own.tsv");
+    assert!(rows >= 140, "{rows}");
     assert!(
         wrong.is_empty(),
         "{} of {rows} wrong:\n{}",
