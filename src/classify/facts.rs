@@ -65,7 +65,7 @@ impl Facts {
 
 /// Read a free-form paste. Never fails; an empty `Facts` means nothing was recognised.
 pub fn read(raw: &str) -> Facts {
-    let text = strip_ansi(raw);
+    let text = strip_ansi(&super::paste::without_progress_meter(raw));
     let text = text.as_str();
     let mut f = Facts {
         client: client(text),

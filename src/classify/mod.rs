@@ -161,22 +161,16 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
             body: body.as_bytes(),
         };
         findings.extend(classify(&r, check));
-    } else if status == 404
-        && f.url.is_none()
-        && f.error.message.as_deref().is_none_or(|m| m == "Not Found")
-        && f.error.error_type.is_none()
-    {
-        // LiteLLM answers a path it does not serve with FastAPI's bare 404; its own 404s (a
-        // provider's missing model) carry a message.
+    } else if status == 404 && f.url.is_none() && !has_fields {
+        // openai-python and openai-node print a bare 404 for FastAPI's `{"detail":"Not Found"}`
+        // (its `detail` is not an `error.message`); a provider's 404 would carry a message.
         if findings.is_empty() {
             findings.push(
                 Finding::new(Code::UrlEndpointPath, check)
-                    .detail(
-                        "404 without the gateway's message: the gateway has no such path. The usual \
-                         cause is a base URL that already ends in `/chat/completions` (the SDK adds it \
-                         again); the paste does not show the URL, so check the base URL with \
-                         `tlcheck url`",
-                    )
+                    .detail(format!(
+                        "{}; the paste does not show the URL",
+                        no_such_path()
+                    ))
                     .evidence("status", 404),
             );
         }
@@ -247,7 +241,18 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
                 .evidence("error", excerpt(crash, 300)),
         );
     }
+    first_of_each_code(&mut findings);
     findings
+}
+
+/// The first finding of each code: the base-URL rules and the response can name the same cause.
+pub fn first_of_each_code(findings: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    findings.retain(|f| {
+        let new = !seen.contains(&f.code);
+        seen.push(f.code);
+        new
+    });
 }
 
 /// The base-URL rules on the base URL a printed request URL implies (the URL minus its endpoint),
@@ -455,6 +460,9 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
         return (Code::NetNotGateway, nf);
     }
     match status {
+        // LiteLLM answers a path it does not serve with FastAPI's own 404; its real 404s (a
+        // provider's missing model) carry a LiteLLM message.
+        404 if t.is_empty() && msg == "Not Found" => (Code::UrlEndpointPath, no_such_path()),
         401 if msg.is_empty() && t.is_empty() => (
             Code::AuthRefused,
             "401 without the gateway's message: a missing, malformed, unknown, blocked or expired \
@@ -484,6 +492,12 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
             },
         ),
     }
+}
+
+fn no_such_path() -> String {
+    "404 `Not Found`: the gateway has no such path. The usual cause is a base URL that already \
+     ends in `/chat/completions` (the SDK adds it again); check the base URL with `tlcheck url`"
+        .to_owned()
 }
 
 /// The key's own limits versus the provider's.

@@ -58,6 +58,7 @@ pub fn parse(input: &[u8]) -> Result<Pasted, String> {
         return parse_http(bytes);
     }
     let trimmed = String::from_utf8_lossy(bytes);
+    let trimmed = without_progress_meter(&trimmed);
     if trimmed.lines().any(|l| l.starts_with("< HTTP/")) {
         return parse_http(unverbose(&trimmed).as_bytes());
     }
@@ -74,6 +75,42 @@ pub fn parse(input: &[u8]) -> Result<Pasted, String> {
         "expected raw `curl -i` output (starting with an HTTP status line), a JSON body, an SSE transcript (`data:` lines), or what a client printed for a failed request (an SDK exception or traceback, a log line with the status or the gateway's message, curl's `curl: (N)` line)"
             .to_owned(),
     )
+}
+
+/// curl without `-s` writes a progress meter to stderr when its output is not a terminal; in a
+/// `curl -v … >file 2>&1` paste it shares lines with the trace (`0*   Trying …`) and follows the
+/// body after a carriage return. Keep the trace and the body, drop the meter.
+pub fn without_progress_meter(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("% Total    % Received") {
+        return text.into();
+    }
+    let is_meter = |seg: &str| {
+        let t = seg.trim_start();
+        t.starts_with(|c: char| c.is_ascii_digit()) && (t.contains("--:--") || t.contains(":00"))
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        let t = bare.trim_start();
+        if t.starts_with("% Total") || t.starts_with("Dload") {
+            continue;
+        }
+        for seg in bare.split('\r') {
+            if !is_meter(seg) {
+                out.push_str(seg);
+            } else if let Some(i) = ["* ", "< ", "> ", "{ [", "} [", "curl: ("]
+                .iter()
+                .filter_map(|m| seg.find(m))
+                .min()
+            {
+                out.push_str(&seg[i..]);
+            }
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.into()
 }
 
 /// Turn `curl -v` output into `curl -i` form: keep `< ` lines without the marker and the body,

@@ -87,6 +87,7 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
             outcome
                 .findings
                 .extend(classify::classify(&response, "classify"));
+            classify::first_of_each_code(&mut outcome.findings);
             if outcome.findings.is_empty() {
                 outcome.note = Some(format!("{status}: a successful answer"));
             }
