@@ -280,7 +280,12 @@ fn error_message(msg: &str) -> String {
 
 /// Lines that only wrap another error, or say only that there was no body, and name no cause.
 fn is_wrapper_message(m: &str) -> bool {
-    m.starts_with("sys.meta_path is None") || m == "status code (no body)"
+    m.starts_with("sys.meta_path is None")
+        || m == "status code (no body)"
+        // `requests` and `httpx` print only the status and its reason phrase.
+        || ["Client Error: ", "Server Error: ", "Client error '", "Server error '"]
+            .iter()
+            .any(|p| m.starts_with(p))
 }
 
 /// The last HTTP status the paste states, in any client's words.

@@ -471,10 +471,10 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
         ),
         401 => (Code::AuthInvalidKey, at("401: the gateway refused the key")),
         403 => (Code::ModelNotAllowed, at("403: the key may not do this")),
-        429 => {
-            let (code, why) = rate_kind(r, msg);
-            (code, at(&why))
-        }
+        429 => match rate_kind(r, msg) {
+            (Code::RateLimited, why) => (Code::RateLimited, why),
+            (code, why) => (code, at(&why)),
+        },
         s if s >= 500 => (
             Code::UpstreamError,
             at(&format!("{s}: the gateway or its provider failed")),
