@@ -146,7 +146,7 @@ pub fn strip_ansi(text: &str) -> String {
             '\u{1b}' => {
                 if chars.peek() == Some(&'[') {
                     chars.next();
-                    while let Some(n) = chars.next() {
+                    for n in chars.by_ref() {
                         if n.is_ascii_alphabetic() {
                             break;
                         }
@@ -381,14 +381,11 @@ fn value(text: &str) -> Option<String> {
     let mut rest = text;
     let mut out = String::new();
     let mut any = false;
-    loop {
-        let Some(q) = rest
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '\'' | '"' | '`'))
-        else {
-            break;
-        };
+    while let Some(q) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))
+    {
         let (s, after) = quoted(&rest[1..], q)?;
         out.push_str(&s);
         any = true;

@@ -210,10 +210,7 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
         let (code, why) = match kind {
             NetFailure::Dns => (Code::NetDns, "the host name did not resolve"),
             NetFailure::Refused => (Code::NetConnect, "nothing accepted the connection"),
-            NetFailure::Tls => (
-                Code::NetTls,
-                "the TLS handshake failed (certificate not trusted)",
-            ),
+            NetFailure::Tls => (Code::NetTls, "the TLS handshake failed"),
             NetFailure::Timeout => (Code::NetTimeout, "the client gave up waiting"),
             NetFailure::Proxy => (Code::NetProxy, "the proxy refused or failed"),
             NetFailure::Cut => (
@@ -341,15 +338,10 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
     }
     let t = info.and_then(|i| i.error_type.as_deref()).unwrap_or("");
     let msg = info.and_then(|i| i.message.as_deref()).unwrap_or("");
-    let at = |what: &str| {
-        if status == 0 {
-            what.to_owned()
-        } else {
-            format!(
-                "{what} ({status} `{}`)",
-                if t.is_empty() { "no type" } else { t }
-            )
-        }
+    let at = |what: &str| match (status, t) {
+        (0, _) => what.to_owned(),
+        (_, "") => format!("{what} ({status})"),
+        _ => format!("{what} ({status} `{t}`)"),
     };
 
     // 1. The error type.
