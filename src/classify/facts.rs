@@ -32,6 +32,8 @@ pub struct Facts {
     /// A raw response body the client printed (the AI SDK's `responseBody`).
     pub body: Option<String>,
     pub url: Option<String>,
+    /// The host, and the request path when shown, where no whole URL is printed.
+    pub host: Option<(String, String)>,
     pub model: Option<String>,
     /// The provider-style request id (`req_…`, `x-request-id`) and LiteLLM's call id.
     pub request_id: Option<String>,
@@ -97,6 +99,9 @@ pub fn read(raw: &str) -> Facts {
     f.headers = printed_headers(text);
     f.body = last_field(text, "responseBody").filter(|b| !b.trim().is_empty());
     f.url = url(text);
+    if f.url.is_none() {
+        f.host = host_and_path(text);
+    }
     f.model = last_field(text, "model").filter(|m| !m.is_empty() && !m.contains(' '));
     f.call_id = header_value(&f.headers, "x-litellm-call-id")
         .or_else(|| word_after(text, "x-litellm-call-id: "))
@@ -487,8 +492,8 @@ fn word_after(text: &str, label: &str) -> Option<String> {
     (!word.is_empty()).then_some(word)
 }
 
-/// The request URL: the AI SDK's `url:`, `for url: …` (requests/httpx), `to URL: …` (HTTPie),
-/// a curl `-v` request line with its `Host:`, `getaddrinfo ENOTFOUND host`, an httpx log line.
+/// The request URL as printed: the AI SDK's `url:`, `for url: …` (requests/httpx), `to URL: …`
+/// (HTTPie), an httpx log line.
 fn url(text: &str) -> Option<String> {
     if let Some(u) = last_field(text, "url").filter(|u| u.starts_with("http")) {
         return Some(u);
@@ -506,6 +511,12 @@ fn url(text: &str) -> Option<String> {
             return Some(u.trim_end_matches(['.', '"']).to_owned());
         }
     }
+    None
+}
+
+/// The host (and, from a `curl -v` request line, the path) when the paste names no whole URL:
+/// `> Host:`, `getaddrinfo ENOTFOUND host`, `Could not resolve host:`, urllib3's `host='…'`.
+fn host_and_path(text: &str) -> Option<(String, String)> {
     let mut host = word_after(text, "> Host: ")
         .or_else(|| word_after(text, "getaddrinfo ENOTFOUND "))
         .or_else(|| word_after(text, "hostname: '"))
@@ -523,12 +534,7 @@ fn url(text: &str) -> Option<String> {
         })
         .and_then(|l| l.split_whitespace().next())
         .unwrap_or("");
-    let scheme = if text.contains("SSL") || text.contains("TLS") {
-        "https"
-    } else {
-        "http"
-    };
-    Some(format!("{scheme}://{host}{path}"))
+    Some((host, path.to_owned()))
 }
 
 /// Network failures, each runtime in its own words: Python errno texts and exception classes, node's

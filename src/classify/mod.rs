@@ -256,7 +256,9 @@ pub fn first_of_each_code(findings: &mut Vec<Finding>) {
 /// keeping what fails or warns: a DNS failure on a host that does not exist, a base URL that
 /// already ends in `/chat/completions`, the marketing site.
 pub fn base_url_findings(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
-    let Some(url) = f.url.as_deref() else {
+    // Only the host's and the path's rules are kept below, so a host alone may stand in for a URL.
+    let from_host = f.host.as_ref().map(|(h, p)| format!("https://{h}{p}"));
+    let Some(url) = f.url.as_deref().or(from_host.as_deref()) else {
         return Vec::new();
     };
     let base = url
@@ -284,7 +286,11 @@ pub fn base_url_findings(f: &facts::Facts, check: &'static str) -> Vec<Finding> 
         })
         .map(|mut x| {
             x.check = check;
-            x.evidence("url", url)
+            match (&f.url, &f.host) {
+                (Some(u), _) => x.evidence("url", u.as_str()),
+                (None, Some((h, _))) => x.evidence("host", h.as_str()),
+                (None, None) => x,
+            }
         })
         .collect()
 }

@@ -118,7 +118,7 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
 
 fn call_id_fact(outcome: &mut Outcome, id: Option<&str>) {
     if let Some(id) = id {
-        outcome.fact("call id", format!("{id} (Activity page)"));
+        outcome.fact("call id", id);
     }
 }
 
@@ -152,6 +152,11 @@ fn context_facts(outcome: &mut Outcome, f: &Facts) {
     }
     if let Some(url) = &f.url {
         outcome.fact("url", url.clone());
+    } else if let Some((host, path)) = &f.host {
+        outcome.fact("host", host.clone());
+        if !path.is_empty() {
+            outcome.fact("path", path.clone());
+        }
     }
     if let Some(model) = &f.model {
         outcome.fact("model", model.clone());
