@@ -48,6 +48,9 @@ pub struct Facts {
     pub key_not_sent: Option<String>,
     /// The error arrived while a stream was being read.
     pub in_stream: bool,
+    /// The paste's last non-empty line, when no exception or status line says more: a log line may
+    /// hold only the gateway's message.
+    pub last_line: Option<String>,
     /// The last exception (or error) line, as printed.
     pub exception: Option<String>,
 }
@@ -69,9 +72,10 @@ impl Facts {
 pub fn read(raw: &str) -> Facts {
     let text = strip_ansi(&super::paste::without_progress_meter(raw));
     let text = text.as_str();
+    let client = client(text);
     let mut f = Facts {
-        client: client(text),
-        client_version: client_version(text),
+        client,
+        client_version: client_version(text, client),
         ..Default::default()
     };
     let exceptions = exception_lines(text);
@@ -92,8 +96,26 @@ pub fn read(raw: &str) -> Facts {
         f.error.message = exceptions
             .iter()
             .rev()
-            .map(|(_, msg)| error_message(msg))
+            .map(|(class, msg)| {
+                // LiteLLM's class names are part of what the gateway said
+                // (`litellm.APIConnectionError: …` is a provider failure, printed bare by `print(e)`).
+                let m = error_message(msg);
+                if !m.is_empty() && class.starts_with("litellm.") {
+                    format!("{class}: {m}")
+                } else {
+                    m
+                }
+            })
+            .chain(printed_status_messages(text))
             .find(|m| !m.is_empty() && !is_wrapper_message(m));
+    }
+    if exceptions.is_empty() && !text.contains("Error code: ") {
+        f.last_line = text
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_owned);
     }
     f.status = status(text, &exceptions).or_else(|| f.error.status_from_code());
     f.headers = printed_headers(text);
@@ -204,7 +226,7 @@ fn client(text: &str) -> Option<&'static str> {
     )
 }
 
-fn client_version(text: &str) -> Option<String> {
+fn client_version(text: &str, client: Option<&str>) -> Option<String> {
     if let Some(v) = word_after(text, "User-Agent: ") {
         return Some(v);
     }
@@ -212,7 +234,7 @@ fn client_version(text: &str) -> Option<String> {
         return Some(format!("Node.js v{v}"));
     }
     // openai-python 1.x prints the body as a dict repr (`{'error': …`); 2.x and later its message.
-    if text.contains("Error code: ") && text.contains("openai.") {
+    if matches!(client, Some("openai-python" | "LangChain")) && text.contains("Error code: ") {
         return Some(
             if text.contains(" - {'error'") || text.contains(" - {\"error") {
                 "1.x: prints the whole body".to_owned()
@@ -281,6 +303,14 @@ fn error_message(msg: &str) -> String {
         m = &m[4..];
     }
     m.trim().to_owned()
+}
+
+/// `Error code: 401 - <message>` where no exception class precedes it (`print(e)`, a log line), last
+/// first.
+fn printed_status_messages(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .rev()
+        .filter_map(|line| line.find("Error code: ").map(|i| error_message(&line[i..])))
 }
 
 /// Lines that only wrap another error, or say only that there was no body, and name no cause.

@@ -130,7 +130,26 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
     let mut findings = base_url_findings(f, check);
     let headers = &f.headers;
     let status = f.status.unwrap_or(0);
-    let has_fields = f.error.message.is_some() || f.error.error_type.is_some();
+    let knows = |info: &ErrorInfo| {
+        let bare = Response {
+            status: 0,
+            headers,
+            body: b"",
+        };
+        decide(&bare, Some(info)).0 != Code::UpstreamBadResponse
+    };
+    let mut error = f.error.clone();
+    if error.message.is_none() {
+        // A log line may hold nothing but the gateway's message.
+        let last = ErrorInfo {
+            message: f.last_line.clone(),
+            ..error.clone()
+        };
+        if knows(&last) {
+            error = last;
+        }
+    }
+    let has_fields = error.message.is_some() || error.error_type.is_some();
     if let Some(crash) = &f.key_not_sent {
         findings.push(
             Finding::new(Code::KeyMissing, check)
@@ -144,15 +163,7 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
         && has_fields
         && f.network.is_none()
         && f.not_api_crash.is_none()
-        && decide(
-            &Response {
-                status: 0,
-                headers,
-                body: b"",
-            },
-            Some(&f.error),
-        )
-        .0 != Code::UpstreamBadResponse;
+        && knows(&error);
     let http_error = status >= 300 || known_message;
     if let Some(body) = f.body.as_deref().filter(|_| status != 0) {
         let r = Response {
@@ -180,7 +191,7 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
             headers,
             body: b"",
         };
-        let mut finding = diagnose(&r, has_fields.then_some(&f.error), check);
+        let mut finding = diagnose(&r, has_fields.then_some(&error), check);
         // A 4xx whose body the client dropped is no evidence of what answered.
         if !has_fields && finding.code == Code::NetNotGateway {
             finding.code = Code::UpstreamBadResponse;
@@ -194,18 +205,18 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
         }
         findings.push(finding);
     } else if f.in_stream && known_message {
-        let why = f.error.message.as_deref().unwrap_or("");
+        let why = error.message.as_deref().unwrap_or("");
         findings.push(
             Finding::new(Code::StreamErrorEvent, check)
                 .detail("the stream carried an error frame and the client raised it")
                 .evidence("message", excerpt(why, 300)),
         );
         let r = Response {
-            status: f.error.status_from_code().unwrap_or(0),
+            status: error.status_from_code().unwrap_or(0),
             headers,
             body: b"",
         };
-        findings.push(diagnose(&r, Some(&f.error), check));
+        findings.push(diagnose(&r, Some(&error), check));
     } else if let Some((kind, line)) = &f.network {
         let (code, why) = match kind {
             NetFailure::Dns => (Code::NetDns, "the host name did not resolve"),
