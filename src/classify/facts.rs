@@ -145,11 +145,14 @@ pub fn read(raw: &str) -> Facts {
     .find_map(|sign| text.find(sign).map(|i| line_at(text, i)));
     // An error object printed bare after partial text, with no exception around it: a stream's
     // error frame as the AI SDK's `streamText` reports it by default.
-    let bare_error_object = exceptions.is_empty()
+    let bare_error_object = !text.contains("Traceback")
+        && !text.contains("\n    at ")
         && f.error.message.is_some()
         && (text.contains("{\n  message: '") || text.contains("{ message: '"));
-    if bare_error_object && f.client.is_none() {
-        f.client = Some("Vercel AI SDK");
+    if bare_error_object {
+        f.client = f.client.or(Some("Vercel AI SDK"));
+        // The frame's `code` is no HTTP status: the answer was a 200 stream.
+        f.status = None;
     }
     f.in_stream = bare_error_object
         || [

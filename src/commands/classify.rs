@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::UsageError;
-use crate::catalog::{Code, Severity};
+use crate::catalog::{Code, Layer, Severity};
 use crate::checks::stream;
 use crate::classify::facts::{self, Facts, NetFailure};
 use crate::classify::{self, ErrorInfo, excerpt, paste};
@@ -172,27 +172,30 @@ fn context_facts(outcome: &mut Outcome, f: &Facts) {
     }
     let codes: Vec<Code> = outcome.findings.iter().map(|x| x.code).collect();
     let has = |c: Code| codes.contains(&c);
-    let behaviour = if has(Code::StreamNoDone)
-        || has(Code::StreamErrorEvent) && f.client.is_none_or(|c| c == "curl" || c == "HTTPie")
-    {
+    let retried = codes.iter().any(|c| {
+        matches!(c.entry().layer, Layer::Rate | Layer::Network)
+            || matches!(c, Code::UpstreamError | Code::UpstreamNoDb)
+    });
+    let behaviour = if has(Code::StreamNoDone) {
         Some(
-            "openai-python and openai-node do not raise when a stream ends without `[DONE]` or carries an error frame under 200: code using them sees a short answer, not an error",
+            "openai-python and openai-node do not raise when a stream ends without `[DONE]`: code using them sees a short answer, not an error",
+        )
+    } else if has(Code::StreamErrorEvent) && f.client.is_none_or(|c| c == "curl" || c == "HTTPie") {
+        Some(
+            "the status stays 200: a client that checks only the status sees success; openai-python and openai-node raise `APIError` when they read the error frame",
         )
     } else if f.client == Some("Vercel AI SDK") && f.in_stream {
         Some(
             "the AI SDK's `streamText` prints a stream error and the process still exits 0: the script's exit status does not show this failure",
         )
-    } else if codes
-        .iter()
-        .any(|c| c.entry().layer == crate::catalog::Layer::Rate)
-    {
+    } else if retried {
         match f.client {
-            Some("openai-python" | "openai-node" | "LangChain" | "litellm SDK") => Some(
-                "the SDK retries 429s by default (twice, after `retry-after`): this error is what was left after its retries, minutes later for long windows",
+            Some("openai-python" | "openai-node" | "LangChain") => Some(
+                "the SDK retries 429s, 5xx answers, timeouts and connection errors twice by default (after `retry-after` for a 429): this error is what was left after its retries",
             ),
-            Some("Vercel AI SDK") => {
-                Some("the AI SDK retried this 429 before giving up (`maxRetries`, 2 by default)")
-            }
+            Some("Vercel AI SDK") => Some(
+                "the AI SDK retries 429s, 5xx answers and connection errors (`maxRetries`, 2 by default) before giving up",
+            ),
             _ => None,
         }
     } else {

@@ -271,7 +271,7 @@ fn a_client_dump_gives_its_facts_in_json() {
         facts["client behaviour"]
             .as_str()
             .unwrap()
-            .contains("retried"),
+            .contains("retries 429s"),
         "{facts}"
     );
     let finding = &doc["findings"][0];
@@ -350,7 +350,23 @@ fn a_cut_stream_and_a_pretty_printed_error_frame() {
     assert_eq!(codes(&doc), ["stream.error_event", "upstream.error"]);
     let behaviour = doc["checks"][0]["facts"]["client behaviour"].as_str();
     assert!(
+        behaviour.is_some_and(|b| b.contains("the status stays 200")),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn a_stream_without_done_says_what_the_sdks_do() {
+    let transcript = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n";
+    let (code, doc) = classify(transcript, &[]);
+    assert_eq!((code, codes(&doc)), (16, vec!["stream.no_done"]));
+    let behaviour = doc["checks"][0]["facts"]["client behaviour"].as_str();
+    assert!(
         behaviour.is_some_and(|b| b.contains("do not raise")),
         "{doc:#}"
     );
+    let (code, doc) = classify(&paste("own/ai-sdk__stream_error_frame.txt"), &[]);
+    assert_eq!(code, 17);
+    let behaviour = doc["checks"][0]["facts"]["client behaviour"].as_str();
+    assert!(behaviour.is_some_and(|b| b.contains("exits 0")), "{doc:#}");
 }
