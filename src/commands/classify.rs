@@ -172,10 +172,20 @@ fn context_facts(outcome: &mut Outcome, f: &Facts) {
     }
     let codes: Vec<Code> = outcome.findings.iter().map(|x| x.code).collect();
     let has = |c: Code| codes.contains(&c);
-    let retried = codes.iter().any(|c| {
-        matches!(c.entry().layer, Layer::Rate | Layer::Network)
-            || matches!(c, Code::UpstreamError | Code::UpstreamNoDb)
-    });
+    // What the SDKs retry by default: 429, 5xx, timeouts and failed connections; never a stream
+    // that already started.
+    let retried = !f.in_stream
+        && codes.iter().any(|c| {
+            c.entry().layer == Layer::Rate
+                || matches!(
+                    c,
+                    Code::UpstreamError
+                        | Code::NetTimeout
+                        | Code::NetConnect
+                        | Code::NetDns
+                        | Code::NetTls
+                )
+        });
     let behaviour = if has(Code::StreamNoDone) {
         Some(
             "openai-python and openai-node do not raise when a stream ends without `[DONE]`: code using them sees a short answer, not an error",
