@@ -150,6 +150,7 @@ pub fn read(raw: &str) -> Facts {
         f.status = None;
     }
     f.in_stream = bare_error_object
+        || output_runs_into_error(text, &f)
         || [
             "_streaming.py",
             "streaming_handler.py",
@@ -160,6 +161,33 @@ pub fn read(raw: &str) -> Facts {
         .iter()
         .any(|n| text.contains(n));
     f
+}
+
+/// Whether the error line starts with text printed just before it without a line break
+/// (`Hello fromConnection error.`, `Hellolitellm.APIConnectionError: …`): a stream was being printed
+/// when the error came. A log prefix ends in a space or holds a `:`, so it does not count.
+fn output_runs_into_error(text: &str, f: &Facts) -> bool {
+    let glued = |line: &str, at: usize| {
+        let before = &line[..at];
+        !before.trim().is_empty()
+            && !before.ends_with(char::is_whitespace)
+            && !before.contains(':')
+            && !before.contains('{')
+    };
+    let network = f.network.as_ref().is_some_and(|(_, line)| {
+        ["Connection error.", "litellm."]
+            .iter()
+            .filter_map(|sign| line.find(sign))
+            .min()
+            .is_some_and(|at| glued(line, at))
+    });
+    network
+        || text
+            .lines()
+            .rev()
+            .find(|l| l.contains("litellm.") && l.contains(": "))
+            .and_then(|l| l.find("litellm.").map(|at| glued(l, at)))
+            .unwrap_or(false)
 }
 
 /// ANSI colour codes and carriage returns out.
@@ -269,7 +297,11 @@ fn exception_lines(text: &str) -> Vec<(String, String)> {
                 .rev()
                 .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.'))
                 .map_or(0, |(j, c)| j + c.len_utf8());
-            let class = &class_part[class_start..];
+            let mut class = &class_part[class_start..];
+            // Streamed text printed without a line break runs into the error: `Hellolitellm.…`.
+            if let Some(j) = class.find("litellm.").filter(|j| *j > 0) {
+                class = &class[j..];
+            }
             let last = class.rsplit('.').next().unwrap_or("");
             if last.ends_with("Error") || last.ends_with("Exception") || last == "DOMException" {
                 out.push((class.to_owned(), line[i + 2..].trim().to_owned()));
@@ -687,16 +719,23 @@ fn network(text: &str) -> Option<(NetFailure, String)> {
             ],
         ),
     ];
+    let first = first_occurrences(text, SIGNS.iter().flat_map(|(_, signs)| signs.iter()));
+    let mut at = first.into_iter();
     for (kind, signs) in SIGNS {
         for sign in *signs {
-            if let Some(i) = text.find(sign) {
+            if let Some(i) = at.next().flatten() {
                 // `litellm.APIConnectionError` is LiteLLM's name for a provider failure, not ours.
                 if (*sign == "APIConnectionError" || *sign == "Connection error.")
                     && text[..i].ends_with("litellm.")
                 {
                     continue;
                 }
-                if *kind == NetFailure::Unknown && text.contains("litellm.APIConnectionError") {
+                // Inside LiteLLM's own error names, "ConnectionError" is the provider's failure; only
+                // its "Connection error." is the client's own connection failing.
+                if *kind == NetFailure::Unknown
+                    && *sign != "Connection error."
+                    && text.contains("litellm.APIConnectionError")
+                {
                     continue;
                 }
                 return Some((*kind, line_at(text, i)));
@@ -704,6 +743,36 @@ fn network(text: &str) -> Option<(NetFailure, String)> {
         }
     }
     None
+}
+
+/// Where each needle first occurs, in one pass over the text (a paste can be a megabyte and the
+/// needles are many): needles are bucketed by their first byte.
+fn first_occurrences<'a>(
+    text: &str,
+    needles: impl Iterator<Item = &'a &'a str>,
+) -> Vec<Option<usize>> {
+    let needles: Vec<&[u8]> = needles.map(|n| n.as_bytes()).collect();
+    let mut by_first_byte: Vec<Vec<usize>> = vec![Vec::new(); 256];
+    for (n, needle) in needles.iter().enumerate() {
+        if let Some(b) = needle.first() {
+            by_first_byte[usize::from(*b)].push(n);
+        }
+    }
+    let mut first = vec![None; needles.len()];
+    let mut missing = needles.len();
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        for &n in &by_first_byte[usize::from(*b)] {
+            if first[n].is_none() && bytes[i..].starts_with(needles[n]) {
+                first[n] = Some(i);
+                missing -= 1;
+            }
+        }
+        if missing == 0 {
+            break;
+        }
+    }
+    first
 }
 
 /// The trimmed line around byte `i`.
@@ -815,6 +884,15 @@ mod tests {
         ) {
             let _ = super::super::classify_facts(&read(&parts.concat()), "t");
         }
+    }
+
+    #[test]
+    fn one_pass_search_finds_what_find_finds() {
+        let text = "a curl: (7) b [Errno 111] é timed out timed out";
+        let needles = ["timed out", "curl: (7)", "nope", "é", "[Errno 111]", ""];
+        let found = first_occurrences(text, needles.iter());
+        let expected: Vec<Option<usize>> = needles[..5].iter().map(|n| text.find(n)).collect();
+        assert_eq!(found[..5], expected[..]);
     }
 
     #[test]

@@ -228,6 +228,12 @@ pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
                 Code::StreamCut,
                 "the connection broke before the body was complete",
             ),
+            // A connection that fails while a started stream is read is a cut stream.
+            NetFailure::Unknown if f.in_stream => (
+                Code::StreamCut,
+                "the connection failed while the stream was being read; the paste does not say \
+                 why (a proxy's time limit, the network)",
+            ),
             NetFailure::Unknown => (
                 Code::NetConnect,
                 "the client reports a connection error but the paste does not say why (DNS, \

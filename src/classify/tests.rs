@@ -490,6 +490,22 @@ fn what_clients_print_without_a_traceback() {
         codes_of_paste("json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
         [Code::NetNotGateway]
     );
+    // `print(e)` after streamed text printed without a line break.
+    assert_eq!(
+        codes_of_paste("Hello fromConnection error.\n"),
+        [Code::StreamCut]
+    );
+    assert_eq!(
+        codes_of_paste(
+            "Hellolitellm.APIConnectionError: APIConnectionError: OpenAIException - fake upstream failed mid-stream\n"
+        ),
+        [Code::StreamErrorEvent, Code::UpstreamError]
+    );
+    // A log prefix is no streamed text.
+    assert_eq!(
+        codes_of_paste("2026-11-30 06:24:32 ERROR chat-worker Connection error.\n"),
+        [Code::NetConnect]
+    );
     // Nothing the gateway or a runtime would say: no finding (the command turns that into exit 2).
     assert!(codes_of_paste("ValueError: invalid literal for int() with base 10: 'a'").is_empty());
     assert!(codes_of_paste("hello world").is_empty());
