@@ -538,6 +538,13 @@ catalog! {
                 key's allowlist is refused with that 403 first, so an expiry can hide behind a \
                 model error.",
         fix: "Mint a new key in the dashboard and replace the old one wherever it is used.";
+    AuthRefused = "auth.refused", Auth, Fail,
+        title: "The gateway refused the key (the paste does not say why)",
+        cause: "A 401 whose body the client threw away (`requests`' `401 Client Error`, httpx's \
+                `Client error '401 Unauthorized'`): a missing, malformed, unknown, blocked and \
+                expired key all look the same without the gateway's message.",
+        fix: "Run `tlcheck doctor` with the same key: it reads the gateway's answer and names the \
+              cause. Or print the response body (`e.response.text`) where the error is caught.";
 
     // ---- model.* -----------------------------------------------------------------------------
     ModelNotAllowed = "model.not_allowed", Model, Fail,
@@ -619,6 +626,13 @@ catalog! {
                 at once than it is allowed.",
         fix: "Cap concurrency below the key's max_parallel_requests (a semaphore or a worker pool) \
               and retry the refused requests.";
+    RateLimited = "rate.limited", Rate, Fail,
+        title: "A rate limit was reached (the paste does not say whose)",
+        cause: "A 429 whose body and headers the client threw away: the key's requests, tokens or \
+                parallel limit, or the model provider's, all look the same without them.",
+        fix: "Run `tlcheck doctor` with the same key (its `/key/info` step shows the key's limits), or \
+              print the response body and the `rate_limit_type` and `retry-after` headers where the \
+              error is caught.";
     RateUpstream = "rate.upstream", Rate, Fail,
         title: "The model provider is rate limiting the gateway",
         cause: "429 from the upstream provider, passed through by the gateway (\"litellm.RateLimitError\", \
@@ -867,6 +881,8 @@ mod tests {
             "key.leaked",
             "key.malformed",
             "key.placeholder",
+            "auth.refused",
+            "rate.limited",
         ];
         for code in added {
             assert!(

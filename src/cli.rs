@@ -317,11 +317,12 @@ instead of a stream); stream.buffered (all events in one burst after a silence).
         live: LiveArgs,
     },
 
-    /// Classify a pasted response: raw `curl -i`/`curl -v` output, a JSON body, or an SSE transcript (offline)
+    /// Classify a pasted response or what a client printed: `curl -i`/`curl -v`/HTTPie output, a JSON body, an SSE transcript, an SDK traceback or error dump, a log line (offline)
     #[command(after_help = "\
 Examples:
   curl -si https://litellm.tensorloop.tech/v1/models -H \"Authorization: Bearer $TENSORLOOP_KEY\" | tlcheck classify
   tlcheck classify error.json --status 429
+  python app.py 2>&1 | tlcheck classify
   pbpaste | tlcheck classify -")]
     Classify {
         /// File to read; stdin when absent or `-`

@@ -2,6 +2,7 @@
 //! It reads `error.type` first, then the message and headers, and the status code last, because
 //! real LiteLLM versions disagree with the troubleshooting page on status codes.
 
+pub mod facts;
 pub mod paste;
 
 use crate::catalog::Code;
@@ -98,6 +99,194 @@ pub fn classify_error_object(
     diagnose(&r, Some(&info), check)
 }
 
+/// Classify what a client printed (see [`facts::read`]). Empty when the facts show no error.
+pub fn classify_facts(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
+    use facts::NetFailure;
+    let mut findings = base_url_findings(f, check);
+    let headers = &f.headers;
+    let status = f.status.unwrap_or(0);
+    let knows = |info: &ErrorInfo| {
+        let bare = Response {
+            status: 0,
+            headers,
+            body: b"",
+        };
+        decide(&bare, Some(info)).0 != Code::UpstreamBadResponse
+    };
+    let mut error = f.error.clone();
+    if error.message.is_none() {
+        // A log line may hold nothing but the gateway's message.
+        let last = ErrorInfo {
+            message: f.last_line.clone(),
+            ..error.clone()
+        };
+        if knows(&last) {
+            error = last;
+        }
+    }
+    let has_fields = error.message.is_some() || error.error_type.is_some();
+    if let Some(crash) = &f.key_not_sent {
+        findings.push(
+            Finding::new(Code::KeyMissing, check)
+                .detail("the client found no API key and sent no request")
+                .evidence("error", excerpt(crash, 300)),
+        );
+        return findings;
+    }
+    // Without a status, a message alone counts only when it is one the gateway writes.
+    let known_message = status == 0
+        && has_fields
+        && f.network.is_none()
+        && f.not_api_crash.is_none()
+        && knows(&error);
+    let http_error = status >= 300 || known_message;
+    if let Some(body) = f.body.as_deref().filter(|_| status != 0) {
+        let r = Response {
+            status,
+            headers,
+            body: body.as_bytes(),
+        };
+        findings.extend(classify(&r, check));
+    } else if status == 404 && f.url.is_none() && !has_fields {
+        // openai-python and openai-node print a bare 404 for FastAPI's `{"detail":"Not Found"}`
+        // (its `detail` is not an `error.message`); a provider's 404 would carry a message.
+        if findings.is_empty() {
+            findings.push(
+                Finding::new(Code::UrlEndpointPath, check)
+                    .detail(format!(
+                        "{}; the paste does not show the URL",
+                        no_such_path()
+                    ))
+                    .evidence("status", 404),
+            );
+        }
+    } else if http_error && !(f.in_stream && status < 300) {
+        let r = Response {
+            status,
+            headers,
+            body: b"",
+        };
+        let mut finding = diagnose(&r, has_fields.then_some(&error), check);
+        // A 4xx whose body the client dropped is no evidence of what answered.
+        if !has_fields && finding.code == Code::NetNotGateway {
+            finding.code = Code::UpstreamBadResponse;
+        }
+        if !has_fields && !matches!(finding.code, Code::AuthRefused | Code::RateLimited) {
+            finding = finding.detail(format!(
+                "the client kept only the status {status}; the gateway's message, which names the \
+                 cause, is not in the paste (`tlcheck doctor` with that key, or printing the \
+                 response body, shows it)"
+            ));
+        }
+        findings.push(finding);
+    } else if f.in_stream && known_message {
+        let why = error.message.as_deref().unwrap_or("");
+        findings.push(
+            Finding::new(Code::StreamErrorEvent, check)
+                .detail("the stream carried an error frame and the client raised it")
+                .evidence("message", excerpt(why, 300)),
+        );
+        let r = Response {
+            status: error.status_from_code().unwrap_or(0),
+            headers,
+            body: b"",
+        };
+        findings.push(diagnose(&r, Some(&error), check));
+    } else if let Some((kind, line)) = &f.network {
+        let (code, why) = match kind {
+            NetFailure::Dns => (Code::NetDns, "the host name did not resolve"),
+            NetFailure::Refused => (Code::NetConnect, "nothing accepted the connection"),
+            NetFailure::Tls => (Code::NetTls, "the TLS handshake failed"),
+            NetFailure::Timeout => (Code::NetTimeout, "the client gave up waiting"),
+            NetFailure::Proxy => (Code::NetProxy, "the proxy refused or failed"),
+            NetFailure::Cut => (
+                Code::StreamCut,
+                "the connection broke before the body was complete",
+            ),
+            // A connection that fails while a started stream is read is a cut stream.
+            NetFailure::Unknown if f.in_stream => (
+                Code::StreamCut,
+                "the connection failed while the stream was being read; the paste does not say \
+                 why (a proxy's time limit, the network)",
+            ),
+            NetFailure::Unknown => (
+                Code::NetConnect,
+                "the client reports a connection error but the paste does not say why (DNS, \
+                 refused, TLS or proxy); `tlcheck doctor` from the same machine finds which",
+            ),
+        };
+        findings.push(
+            Finding::new(code, check)
+                .detail(why)
+                .evidence("error", excerpt(line, 300)),
+        );
+    } else if let Some(crash) = &f.not_api_crash {
+        findings.push(
+            Finding::new(Code::NetNotGateway, check)
+                .detail(
+                    "the customer's code failed reading the answer: the SDK got something that is \
+                     not the API's JSON (typically an HTML page from a wrong base URL)",
+                )
+                .evidence("error", excerpt(crash, 300)),
+        );
+    }
+    first_of_each_code(&mut findings);
+    findings
+}
+
+/// The first finding of each code: the base-URL rules and the response can name the same cause.
+pub fn first_of_each_code(findings: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    findings.retain(|f| {
+        let new = !seen.contains(&f.code);
+        seen.push(f.code);
+        new
+    });
+}
+
+/// The base-URL rules on the base URL a printed request URL implies (the URL minus its endpoint),
+/// keeping what fails or warns: a DNS failure on a host that does not exist, a base URL that
+/// already ends in `/chat/completions`, the marketing site.
+pub fn base_url_findings(f: &facts::Facts, check: &'static str) -> Vec<Finding> {
+    // Only the host's and the path's rules are kept below, so a host alone may stand in for a URL.
+    let from_host = f.host.as_ref().map(|(h, p)| format!("https://{h}{p}"));
+    let Some(url) = f.url.as_deref().or(from_host.as_deref()) else {
+        return Vec::new();
+    };
+    let base = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    let Some(base) = base
+        .strip_suffix("/chat/completions")
+        .or_else(|| (!base.contains("/v1")).then_some(base))
+    else {
+        return Vec::new();
+    };
+    crate::checks::url::check(base)
+        .findings
+        .into_iter()
+        .filter(|x| {
+            matches!(
+                x.code,
+                Code::UrlNoSuchHost
+                    | Code::UrlMarketingSite
+                    | Code::UrlEndpointPath
+                    | Code::UrlDashboardApi
+            )
+        })
+        .map(|mut x| {
+            x.check = check;
+            match (&f.url, &f.host) {
+                (Some(u), _) => x.evidence("url", u.as_str()),
+                (None, Some((h, _))) => x.evidence("host", h.as_str()),
+                (None, None) => x,
+            }
+        })
+        .collect()
+}
+
 fn diagnose(r: &Response, info: Option<&ErrorInfo>, check: &'static str) -> Finding {
     let (code, detail) = decide(r, info);
     let mut f = Finding::new(code, check).detail(detail);
@@ -147,15 +336,10 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
     }
     let t = info.and_then(|i| i.error_type.as_deref()).unwrap_or("");
     let msg = info.and_then(|i| i.message.as_deref()).unwrap_or("");
-    let at = |what: &str| {
-        if status == 0 {
-            what.to_owned()
-        } else {
-            format!(
-                "{what} ({status} `{}`)",
-                if t.is_empty() { "no type" } else { t }
-            )
-        }
+    let at = |what: &str| match (status, t) {
+        (0, _) => what.to_owned(),
+        (_, "") => format!("{what} ({status})"),
+        _ => format!("{what} ({status} `{t}`)"),
     };
 
     // 1. The error type.
@@ -200,7 +384,17 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
         ("no connected db", Code::UpstreamNoDb),
         ("not available for this api key", Code::ModelNotAllowed),
         ("not allowed to access model", Code::ModelNotAllowed),
+        ("litellm.apiconnectionerror", Code::UpstreamError),
+        ("litellm.internalservererror", Code::UpstreamError),
+        ("litellm.serviceunavailableerror", Code::UpstreamError),
+        ("litellm.badgatewayerror", Code::UpstreamError),
+        ("litellm.timeout", Code::UpstreamError),
     ];
+    // The key's own limiter names its kind in the message; the headers are often gone.
+    if m.contains("limit type:") || m.contains("max parallel request limit") {
+        let (code, why) = rate_kind(r, msg);
+        return (code, at(&why));
+    }
     if let Some((_, code)) = by_message.iter().find(|(needle, _)| m.contains(needle)) {
         let why = match code {
             Code::BudgetExhausted => budget_detail(msg),
@@ -213,6 +407,7 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
             Code::ModelUpstreamMissing => "the provider answered 404 for this model".to_owned(),
             Code::RateUpstream => "the provider rate limited the gateway".to_owned(),
             Code::UpstreamNoDb => "the gateway has no database connection".to_owned(),
+            Code::UpstreamError => "the model provider failed behind the gateway".to_owned(),
             _ => "the model is not in this key's allowlist".to_owned(),
         };
         return (*code, at(&why));
@@ -255,12 +450,21 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
         return (Code::NetNotGateway, nf);
     }
     match status {
+        // LiteLLM answers a path it does not serve with FastAPI's own 404; its real 404s (a
+        // provider's missing model) carry a LiteLLM message.
+        404 if t.is_empty() && msg == "Not Found" => (Code::UrlEndpointPath, no_such_path()),
+        401 if msg.is_empty() && t.is_empty() => (
+            Code::AuthRefused,
+            "401 without the gateway's message: a missing, malformed, unknown, blocked or expired \
+             key all look like this; `tlcheck doctor` with that key finds which"
+                .to_owned(),
+        ),
         401 => (Code::AuthInvalidKey, at("401: the gateway refused the key")),
         403 => (Code::ModelNotAllowed, at("403: the key may not do this")),
-        429 => {
-            let (code, why) = rate_kind(r, msg);
-            (code, at(&why))
-        }
+        429 => match rate_kind(r, msg) {
+            (Code::RateLimited, why) => (Code::RateLimited, why),
+            (code, why) => (code, at(&why)),
+        },
         s if s >= 500 => (
             Code::UpstreamError,
             at(&format!("{s}: the gateway or its provider failed")),
@@ -278,6 +482,12 @@ fn decide(r: &Response, info: Option<&ErrorInfo>) -> (Code, String) {
             },
         ),
     }
+}
+
+fn no_such_path() -> String {
+    "404 `Not Found`: the gateway has no such path. The usual cause is a base URL that already \
+     ends in `/chat/completions` (the SDK adds it again); check the base URL with `tlcheck url`"
+        .to_owned()
 }
 
 /// The key's own limits versus the provider's.
@@ -335,6 +545,14 @@ fn rate_kind(r: &Response, msg: &str) -> (Code, String) {
         return (
             Code::RateParallel,
             format!("the key's limit on parallel requests{retry}"),
+        );
+    }
+    if msg.is_empty() && r.header("retry-after").is_none() {
+        return (
+            Code::RateLimited,
+            "429 without the gateway's message or headers: the key's own limits and the \
+             provider's look alike here; `tlcheck doctor` with that key shows the key's limits"
+                .to_owned(),
         );
     }
     (

@@ -1,5 +1,6 @@
-//! Reading what a person pastes: raw `curl -i` / `curl -v` output (HTTP/1.1 or HTTP/2 status lines,
-//! several header blocks, CRLF or LF), a bare JSON body, or an SSE transcript.
+//! Reading what a person pastes when it holds a response: raw `curl -i` / `curl -v` / HTTPie output
+//! (HTTP/1.1 or HTTP/2 status lines, several header blocks, CRLF or LF, pretty-printed SSE frames),
+//! a bare JSON body, or an SSE transcript. Everything else is read as client output by `facts`.
 
 /// A pasted response, as far as the paste tells it.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +58,7 @@ pub fn parse(input: &[u8]) -> Result<Pasted, String> {
         return parse_http(bytes);
     }
     let trimmed = String::from_utf8_lossy(bytes);
+    let trimmed = without_progress_meter(&trimmed);
     if trimmed.lines().any(|l| l.starts_with("< HTTP/")) {
         return parse_http(unverbose(&trimmed).as_bytes());
     }
@@ -70,9 +72,45 @@ pub fn parse(input: &[u8]) -> Result<Pasted, String> {
         return Ok(body_only);
     }
     Err(
-        "expected raw `curl -i` output (starting with an HTTP status line), a JSON body, or an SSE transcript (`data:` lines)"
+        "expected raw `curl -i` output (starting with an HTTP status line), a JSON body, an SSE transcript (`data:` lines), or what a client printed for a failed request (an SDK exception or traceback, a log line with the status or the gateway's message, curl's `curl: (N)` line)"
             .to_owned(),
     )
+}
+
+/// curl without `-s` writes a progress meter to stderr when its output is not a terminal; in a
+/// `curl -v … >file 2>&1` paste it shares lines with the trace (`0*   Trying …`) and follows the
+/// body after a carriage return. Keep the trace and the body, drop the meter.
+pub fn without_progress_meter(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("% Total    % Received") {
+        return text.into();
+    }
+    let is_meter = |seg: &str| {
+        let t = seg.trim_start();
+        t.starts_with(|c: char| c.is_ascii_digit()) && (t.contains("--:--") || t.contains(":00"))
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        let t = bare.trim_start();
+        if t.starts_with("% Total") || t.starts_with("Dload") {
+            continue;
+        }
+        for seg in bare.split('\r') {
+            if !is_meter(seg) {
+                out.push_str(seg);
+            } else if let Some(i) = ["* ", "< ", "> ", "{ [", "} [", "curl: ("]
+                .iter()
+                .filter_map(|m| seg.find(m))
+                .min()
+            {
+                out.push_str(&seg[i..]);
+            }
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.into()
 }
 
 /// Turn `curl -v` output into `curl -i` form: keep `< ` lines without the marker and the body,
@@ -134,13 +172,40 @@ fn parse_http(input: &[u8]) -> Result<Pasted, String> {
             rest = &cursor[ws..];
             continue;
         }
-        return Ok(Pasted {
+        let mut pasted = Pasted {
             status: Some(status),
             headers,
             body: cursor.to_vec(),
             skipped,
-        });
+        };
+        if pasted.is_sse() {
+            pasted.body = join_pretty_frames(&pasted.body);
+        }
+        return Ok(pasted);
     }
+}
+
+/// HTTPie pretty-prints each `data:` payload over several lines; put the continuation lines back
+/// into the frame as `data:` lines, which SSE joins with line breaks into the original JSON.
+fn join_pretty_frames(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::with_capacity(text.len());
+    let mut in_data = false;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\r', '\n']);
+        let is_field = ["data:", "event:", "id:", "retry:", ":"]
+            .iter()
+            .any(|f| bare.starts_with(f));
+        if bare.is_empty() {
+            in_data = false;
+        } else if bare.starts_with("data:") {
+            in_data = true;
+        } else if in_data && !is_field {
+            out.push_str("data: ");
+        }
+        out.push_str(line);
+    }
+    out.into_bytes()
 }
 
 /// One line without its LF or CRLF, and what follows it.

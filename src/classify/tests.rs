@@ -441,3 +441,94 @@ proptest::proptest! {
         let _ = classify_error_object(&value, &[], "t");
     }
 }
+
+/// Codes `classify_facts` gives for what a client printed.
+fn codes_of_paste(text: &str) -> Vec<Code> {
+    classify_facts(&facts::read(text), "test")
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn what_clients_print_without_a_traceback() {
+    // openai-python's `print(e)`: the status and the gateway's message, nothing else.
+    assert_eq!(
+        codes_of_paste(
+            "Error code: 401 - Authentication Error - Expired Key. Key Expiry time 2026-11-29 03:35:34.597624+00:00 and current time 2026-11-30 03:57:34.123662+00:00"
+        ),
+        [Code::AuthExpiredKey]
+    );
+    // A provider failure in a stream, printed bare: LiteLLM's class name is the gateway's word.
+    assert_eq!(
+        codes_of_paste(
+            "litellm.APIConnectionError: APIConnectionError: OpenAIException - fake upstream failed mid-stream"
+        ),
+        [Code::UpstreamError]
+    );
+    // The litellm SDK relabels a key's limit; the message still says which limit.
+    assert_eq!(
+        codes_of_paste(
+            "litellm.RateLimitError: RateLimitError: Litellm_proxyException - Rate limit exceeded for api_key: 6e84. Limit type: tokens. Current limit: 10, Remaining: 0."
+        ),
+        [Code::RateTokens]
+    );
+    // A log line holding only the gateway's message.
+    assert_eq!(
+        codes_of_paste(
+            "2026-11-30 WARN chat: Max parallel request limit reached for api_key: abc."
+        ),
+        [Code::RateParallel]
+    );
+    assert_eq!(
+        codes_of_paste(
+            "requests.exceptions.ChunkedEncodingError: ('Connection broken: IncompleteRead(0 bytes read, 2 more expected)', IncompleteRead(0 bytes read, 2 more expected))"
+        ),
+        [Code::StreamCut]
+    );
+    assert_eq!(
+        codes_of_paste("json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
+        [Code::NetNotGateway]
+    );
+    // `print(e)` after streamed text printed without a line break.
+    assert_eq!(
+        codes_of_paste("Hello fromConnection error.\n"),
+        [Code::StreamCut]
+    );
+    assert_eq!(
+        codes_of_paste(
+            "Hellolitellm.APIConnectionError: APIConnectionError: OpenAIException - fake upstream failed mid-stream\n"
+        ),
+        [Code::StreamErrorEvent, Code::UpstreamError]
+    );
+    // A log prefix is no streamed text.
+    assert_eq!(
+        codes_of_paste("2026-11-30 06:24:32 ERROR chat-worker Connection error.\n"),
+        [Code::NetConnect]
+    );
+    // Nothing the gateway or a runtime would say: no finding (the command turns that into exit 2).
+    assert!(codes_of_paste("ValueError: invalid literal for int() with base 10: 'a'").is_empty());
+    assert!(codes_of_paste("hello world").is_empty());
+}
+
+#[test]
+fn a_bare_status_gives_a_family_not_a_cause() {
+    assert_eq!(
+        codes_of_paste(
+            "requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://litellm.tensorloop.tech/v1/chat/completions"
+        ),
+        [Code::AuthRefused]
+    );
+    assert_eq!(
+        codes_of_paste(
+            "httpx.HTTPStatusError: Client error '429 Too Many Requests' for url 'https://litellm.tensorloop.tech/v1/chat/completions'"
+        ),
+        [Code::RateLimited]
+    );
+    assert_eq!(
+        codes_of_paste(
+            "requests.exceptions.HTTPError: 404 Client Error: Not Found for url: https://litellm.tensorloop.tech/v1/chat/completions/chat/completions"
+        ),
+        [Code::UrlEndpointPath, Code::UpstreamBadResponse]
+    );
+}

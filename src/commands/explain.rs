@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn families_and_codes() {
         assert_eq!(lookup("key.missing"), Some(vec![Code::KeyMissing]));
-        assert_eq!(lookup("rate").unwrap().len(), 4);
+        assert_eq!(lookup("rate").unwrap().len(), 5);
         assert_eq!(lookup("spend.").unwrap().len(), 3);
         assert_eq!(lookup("nope"), None);
     }
