@@ -7,6 +7,7 @@ pub mod classify;
 pub mod cli;
 mod commands;
 pub mod correlate;
+pub mod engine;
 pub mod exchange;
 pub mod files;
 pub mod host;

@@ -22,6 +22,16 @@ pub fn body(model: &str, cap_name: &str) -> Value {
     })
 }
 
+/// The chat probe as a live check of the table.
+pub fn probe(s: &super::live::Session) -> super::live::Running<'_> {
+    Box::pin(async move {
+        match &s.key {
+            Some(key) => check(&s.http, &s.gateway, key, &s.model).await,
+            None => Outcome::skip("not run: there is no key"),
+        }
+    })
+}
+
 pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) -> Outcome {
     let mut out = Outcome::default();
     let mut cap = "max_tokens";

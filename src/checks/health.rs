@@ -8,6 +8,11 @@ use crate::classify::{self, excerpt};
 use crate::net::{Exchange, Http, Request};
 use crate::report::{Finding, Outcome};
 
+/// The health check as a live check of the table.
+pub fn probe(s: &super::live::Session) -> super::live::Running<'_> {
+    Box::pin(check(&s.http, &s.gateway))
+}
+
 pub async fn check(http: &Http, gateway: &Gateway) -> Outcome {
     let request = Request {
         method: "GET",

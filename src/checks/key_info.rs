@@ -16,6 +16,16 @@ const EXPIRY_WARNING: i64 = 7 * 86_400;
 /// Warn when spend reaches this share of the budget.
 const BUDGET_WARNING: f64 = 0.9;
 
+/// The key-info check as a live check of the table.
+pub fn probe(s: &super::live::Session) -> super::live::Running<'_> {
+    Box::pin(async move {
+        match &s.key {
+            Some(key) => check(&s.http, &s.gateway, key, crate::time::now_unix()).await,
+            None => Outcome::skip("not run: there is no key"),
+        }
+    })
+}
+
 pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, now: i64) -> Outcome {
     let request = Request {
         method: "GET",

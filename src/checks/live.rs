@@ -4,7 +4,35 @@
 use crate::catalog::Code;
 use crate::net::{Exchange, Http, Request, TransportFailure, TransportKind};
 use crate::report::{Finding, Outcome, RequestRecord};
+use crate::secret::ApiKey;
+use std::time::Duration;
 use url::Url;
+
+/// What every live check of a run is given: the client (which carries the key only to its one
+/// origin), the gateway, the key (none on a keyless route), the model, the stream's limits and
+/// the time the run started. One per target; a long-running caller reuses it run after run.
+pub struct Session {
+    pub http: Http,
+    pub gateway: Gateway,
+    pub key: Option<ApiKey>,
+    pub model: String,
+    pub stream_limits: StreamLimits,
+}
+
+/// Limits on one streamed request.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamLimits {
+    /// The whole stream, from request to last byte (`--stream-timeout`).
+    pub total: Duration,
+    /// Silence between two events (`--idle-timeout`). Keepalive comments do not end a silence:
+    /// a model that has stopped answering behind a gateway sending `: ping` is still silent.
+    pub idle: Duration,
+    /// Bytes read at most.
+    pub max_bytes: u64,
+}
+
+/// A live check under way.
+pub type Running<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send + 'a>>;
 
 /// The gateway tlcheck talks to: its base URL (ending in `/v1`, or wherever the API lives) and
 /// the root under which `/health/*` and `/key/info` live.

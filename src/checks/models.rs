@@ -15,6 +15,15 @@ pub struct Listed {
     pub ids: Option<Vec<String>>,
 }
 
+/// The models check as a live check of the table (the ids are in its `ids` fact).
+pub fn probe(s: &super::live::Session) -> super::live::Running<'_> {
+    Box::pin(async move {
+        check(&s.http, &s.gateway, s.key.as_ref(), &s.model)
+            .await
+            .outcome
+    })
+}
+
 pub async fn check(http: &Http, gateway: &Gateway, key: Option<&ApiKey>, model: &str) -> Listed {
     let request = Request {
         method: "GET",

@@ -5,6 +5,7 @@
 //! verdicts, minus timing and framing.
 
 use super::ids;
+use super::live::StreamLimits;
 use super::live::{Gateway, ms, transport_finding};
 use crate::catalog::{Code, Severity};
 use crate::classify::{self, ErrorInfo};
@@ -15,18 +16,6 @@ use crate::secret::ApiKey;
 use crate::sse::{self, Event};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-/// Limits on one streamed request.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// The whole stream, from request to last byte (`--stream-timeout`).
-    pub total: Duration,
-    /// Silence between two events (`--idle-timeout`). Keepalive comments do not end a silence:
-    /// a model that has stopped answering behind a gateway sending `: ping` is still silent.
-    pub idle: Duration,
-    /// Bytes read at most.
-    pub max_bytes: u64,
-}
 
 /// The most of a stream tlcheck reads.
 pub const MAX_STREAM_BYTES: u64 = 8 * 1024 * 1024;
@@ -528,13 +517,24 @@ pub fn body(model: &str, cap_name: &str) -> Value {
     })
 }
 
+/// The stream probe as a live check of the table.
+pub fn probe(s: &super::live::Session) -> super::live::Running<'_> {
+    Box::pin(check(
+        &s.http,
+        &s.gateway,
+        s.key.as_ref(),
+        &s.model,
+        s.stream_limits,
+    ))
+}
+
 /// Run the streamed probe.
 pub async fn check(
     http: &Http,
     gateway: &Gateway,
     key: Option<&ApiKey>,
     model: &str,
-    limits: Limits,
+    limits: StreamLimits,
 ) -> Outcome {
     let url = gateway.api("chat/completions");
     let mut cap = "max_tokens";
@@ -631,7 +631,7 @@ fn record(
 }
 
 /// Read an opened stream to its end, a limit, or a break.
-async fn read(mut opened: Opened, limits: Limits, url: &url::Url) -> Outcome {
+async fn read(mut opened: Opened, limits: StreamLimits, url: &url::Url) -> Outcome {
     let started = opened.started;
     let status = opened.status;
     let headers = opened.headers.clone();

@@ -3,10 +3,11 @@
 //! with `--no-input` it never prompts: it prints help and exits 2.
 
 use super::Context;
-use super::live::{self, Plan};
+use super::live;
 use crate::catalog::Code;
-use crate::checks::ids::{CHAT, HEALTH, KEY_INFO, MODELS, STREAM};
+use crate::checks::Live::{self, Chat, Health, KeyInfo, Models, Stream};
 use crate::cli::Cli;
+use crate::engine::Plan;
 use crate::output::Output;
 use crate::redact::Redactor;
 use crate::render;
@@ -17,10 +18,10 @@ use clap::CommandFactory;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Action {
     /// These HTTP checks, after the key, URL and network checks.
-    Checks(&'static [&'static str]),
+    Checks(&'static [Live]),
     /// These HTTP checks, for a model the user names first (picked from the key's list when the
     /// key works).
-    ModelChecks(&'static [&'static str]),
+    ModelChecks(&'static [Live]),
     /// The base-URL rules, the network and the gateway's health; no key.
     BaseUrl,
     /// Print these explanations.
@@ -29,17 +30,14 @@ pub(crate) enum Action {
 
 /// The page's symptoms, in its order, and what each one runs.
 pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
-    (
-        "Every call returns 401",
-        Action::Checks(&[MODELS, KEY_INFO]),
-    ),
+    ("Every call returns 401", Action::Checks(&[Models, KeyInfo])),
     (
         "403 on a model that worked yesterday (sends one tiny billed request)",
-        Action::ModelChecks(&[MODELS, KEY_INFO, CHAT]),
+        Action::ModelChecks(&[Models, KeyInfo, Chat]),
     ),
     (
         "429 Too Many Requests (sends one tiny billed request)",
-        Action::Checks(&[KEY_INFO, CHAT]),
+        Action::Checks(&[KeyInfo, Chat]),
     ),
     (
         "My spend looks wrong",
@@ -51,11 +49,11 @@ pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
     ),
     (
         "Streams disconnect early (sends one small billed stream)",
-        Action::Checks(&[STREAM]),
+        Action::Checks(&[Stream]),
     ),
     (
         "The OpenAI SDK can't find the model",
-        Action::ModelChecks(&[MODELS]),
+        Action::ModelChecks(&[Models]),
     ),
     ("Base URL mistakes", Action::BaseUrl),
     (
@@ -64,7 +62,7 @@ pub(crate) const SYMPTOMS: [(&str, Action); 9] = [
     ),
     (
         "Not sure: check everything (sends tiny billed requests)",
-        Action::Checks(&[HEALTH, MODELS, KEY_INFO, CHAT, STREAM]),
+        Action::Checks(&[Health, Models, KeyInfo, Chat, Stream]),
     ),
 ];
 
@@ -118,7 +116,7 @@ pub(super) fn run(mut ctx: Context) -> anyhow::Result<u8> {
             "interactive",
             Plan {
                 key: false,
-                checks: &[HEALTH],
+                checks: &[Health],
                 no_spend: true,
             },
             None,
@@ -170,8 +168,10 @@ fn ask_for_the_model(ctx: &Context) -> anyhow::Result<Option<String>> {
 }
 
 /// What a choice will send, before it is sent: the free checks, and the billed ones named.
-fn announce(checks: &[&str]) -> String {
-    let (billed, free): (Vec<&str>, Vec<&str>) = checks.iter().partition(|id| live::is_billed(id));
+fn announce(checks: &[Live]) -> String {
+    let (billed, free): (Vec<&Live>, Vec<&Live>) = checks.iter().partition(|c| c.spec().billed);
+    let ids = |list: Vec<&Live>| list.iter().map(|c| c.id()).collect::<Vec<_>>();
+    let (billed, free) = (ids(billed), ids(free));
     let mut text = String::new();
     if !free.is_empty() {
         text.push_str(&format!("Runs {} (free)", free.join(", ")));

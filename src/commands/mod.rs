@@ -215,19 +215,10 @@ impl Context {
     }
 }
 
-/// The HTTP checks `doctor` runs, in report order.
-pub(crate) const DOCTOR: [&str; 5] = [
-    crate::checks::ids::HEALTH,
-    crate::checks::ids::MODELS,
-    crate::checks::ids::KEY_INFO,
-    crate::checks::ids::CHAT,
-    crate::checks::ids::STREAM,
-];
-
 /// What a command line asks for, once its flags are in the context.
 enum Job {
     Interactive,
-    Live(&'static str, live::Plan),
+    Live(&'static str, crate::engine::Plan),
     Classify(Option<PathBuf>, Option<u16>),
     Header(Option<String>),
     Url(Option<String>, bool),
@@ -238,8 +229,8 @@ enum Job {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     output::set_color(cli.global.color);
     let ctx = Context::new(&cli.global);
-    use crate::checks::ids::{CHAT, MODELS, STREAM};
-    let plan = |checks, no_spend| live::Plan {
+    use crate::checks::Live;
+    let plan = |checks, no_spend| crate::engine::Plan {
         key: true,
         checks,
         no_spend,
@@ -252,7 +243,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             live,
         }) => (
             ctx.with_output(output).with_live(live),
-            Job::Live("doctor", plan(&DOCTOR, no_spend)),
+            Job::Live("doctor", plan(Live::ALL, no_spend)),
         ),
         Some(Command::Report {
             no_spend,
@@ -266,7 +257,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 strict: output.strict,
                 ..ctx.with_live(live)
             },
-            Job::Live("report", plan(&DOCTOR, no_spend)),
+            Job::Live("report", plan(Live::ALL, no_spend)),
         ),
         Some(Command::Models {
             output,
@@ -274,7 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             net,
         }) => (
             ctx.with_output(output).with_inputs(inputs).with_net(net),
-            Job::Live("models", plan(&[MODELS], false)),
+            Job::Live("models", plan(&[Live::Models], false)),
         ),
         Some(Command::Chat {
             output,
@@ -282,11 +273,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             net,
         }) => (
             ctx.with_output(output).with_inputs(inputs).with_net(net),
-            Job::Live("chat", plan(&[CHAT], false)),
+            Job::Live("chat", plan(&[Live::Chat], false)),
         ),
         Some(Command::Stream { output, live }) => (
             ctx.with_output(output).with_live(live),
-            Job::Live("stream", plan(&[STREAM], false)),
+            Job::Live("stream", plan(&[Live::Stream], false)),
         ),
         Some(Command::Classify {
             file,

@@ -2,9 +2,10 @@
 //! the gateway?" without the key.
 
 use super::Context;
-use super::live::{self, Plan};
+use super::live;
 use crate::checks::ids;
 use crate::checks::url;
+use crate::engine::{Plan, url_note};
 use crate::inputs::{Source, SourceKind, Sourced};
 use crate::redact::Redactor;
 use crate::report::{Outcome, Report};
@@ -19,7 +20,7 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
     if !offline {
         let plan = Plan {
             key: false,
-            checks: &[ids::HEALTH],
+            checks: &[crate::checks::Live::Health],
             no_spend: true,
         };
         return live::run(ctx, "url", plan, from_arg);
@@ -40,7 +41,7 @@ pub(super) fn run(ctx: &Context, arg: Option<String>, offline: bool) -> anyhow::
         .expect("the base URL always resolves, to the default at least");
     let started = Instant::now();
     let verdict = url::check(&base_url.value);
-    let note = live::url_note(&verdict);
+    let note = url_note(&verdict);
     if let Some(host) = verdict.own_host() {
         report.advice.host = host;
     }
