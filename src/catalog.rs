@@ -252,12 +252,8 @@ impl schemars::JsonSchema for Code {
     }
 }
 
-/// The canonical base URL of the TensorLoop gateway.
-pub const CANONICAL_BASE_URL: &str = "https://litellm.tensorloop.tech/v1";
-/// The host that serves the API.
-pub const GATEWAY_HOST: &str = "litellm.tensorloop.tech";
-/// The model tlcheck targets when none is configured, and the only one free keys may call.
-pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
+/// TensorLoop's own (kept in `crate::gateway::tensorloop`); the fix texts name them.
+pub use crate::gateway::tensorloop::{CANONICAL_BASE_URL, DEFAULT_MODEL, GATEWAY_HOST};
 
 catalog! {
     // ---- key.* -------------------------------------------------------------------------------

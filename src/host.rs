@@ -3,14 +3,9 @@
 //! of a host (case, trailing dot, IDNA or full-width dots, percent-escapes, userinfo, default port)
 //! can be judged one way by one of them and another way by the next.
 
-use crate::catalog::GATEWAY_HOST;
+use crate::gateway::tensorloop::{GATEWAY_HOST, MARKETING_HOSTS, NO_SUCH_HOSTS};
 use std::net::IpAddr;
 use url::{Host, Url};
-
-/// The marketing site's hosts.
-const MARKETING_HOSTS: [&str; 2] = ["tensorloop.tech", "www.tensorloop.tech"];
-/// A host people guess that does not exist.
-const NO_SUCH_HOSTS: [&str; 1] = ["api.tensorloop.tech"];
 
 /// What kind of host a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

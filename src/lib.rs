@@ -10,6 +10,7 @@ pub mod correlate;
 pub mod engine;
 pub mod exchange;
 pub mod files;
+pub mod gateway;
 pub mod host;
 pub mod inputs;
 pub mod net;

@@ -390,7 +390,7 @@ impl RequestRecord {
     pub fn call_id(&self) -> Option<&str> {
         self.response_headers
             .iter()
-            .find(|(n, _)| n == "x-litellm-call-id")
+            .find(|(n, _)| n == crate::gateway::litellm::CALL_ID)
             .map(|(_, v)| v.as_str())
     }
 

@@ -5,6 +5,7 @@ use super::ids;
 use super::live::{Gateway, fetch, ms};
 use crate::catalog::Code;
 use crate::classify::{self, ErrorInfo};
+use crate::gateway::litellm;
 use crate::net::{Exchange, Http, Request};
 use crate::report::{Fact, Finding, Outcome};
 use crate::secret::ApiKey;
@@ -34,7 +35,7 @@ pub fn probe(s: &super::live::Session) -> super::live::Running<'_> {
 
 pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) -> Outcome {
     let mut out = Outcome::default();
-    let mut cap = "max_tokens";
+    let mut cap = litellm::TOKEN_CAP;
     loop {
         let request = Request {
             method: "POST",
@@ -46,12 +47,9 @@ pub async fn check(http: &Http, gateway: &Gateway, key: &ApiKey, model: &str) ->
             return out;
         };
         // Reasoning models refuse `max_tokens` and ask for `max_completion_tokens`: ask again.
-        if cap == "max_tokens" && wants_completion_tokens(&x) {
-            cap = "max_completion_tokens";
-            out.fact(
-                "retried",
-                "with max_completion_tokens (the model rejects max_tokens)",
-            );
+        if cap == litellm::TOKEN_CAP && wants_completion_tokens(&x) {
+            cap = litellm::REASONING_TOKEN_CAP;
+            out.fact("retried", litellm::RETRIED_WITH_REASONING_CAP);
             continue;
         }
         judge(&x, &mut out);
@@ -63,7 +61,7 @@ fn wants_completion_tokens(x: &Exchange) -> bool {
     x.status == 400
         && ErrorInfo::from_body(&x.body)
             .and_then(|i| i.message)
-            .is_some_and(|m| m.contains("max_completion_tokens"))
+            .is_some_and(|m| litellm::asks_for_reasoning_cap(&m))
 }
 
 /// Judge a chat completion answer.
@@ -72,7 +70,7 @@ pub fn judge(x: &Exchange, out: &mut Outcome) {
         out.fact("call id", id);
     }
     if let Some(cost) = x
-        .header("x-litellm-response-cost")
+        .header(crate::gateway::litellm::RESPONSE_COST)
         .and_then(|c| c.trim().parse::<f64>().ok())
     {
         out.fact("cost", Fact::Usd(cost));

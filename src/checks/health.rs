@@ -28,7 +28,7 @@ pub async fn check(http: &Http, gateway: &Gateway) -> Outcome {
 }
 
 fn judge(x: &Exchange, out: &mut Outcome) {
-    if let Some(v) = x.header("x-litellm-version") {
+    if let Some(v) = x.header(crate::gateway::litellm::VERSION) {
         out.fact("version", format!("LiteLLM {v}"));
     }
     let is_json = x.json().is_some();

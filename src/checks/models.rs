@@ -115,7 +115,7 @@ pub fn verdict(
         );
         return facts;
     }
-    if listed.len() == 1 && listed[0] == DEFAULT_MODEL {
+    if crate::gateway::tensorloop::is_free_plan(listed, model) {
         findings.push(
             Finding::new(Code::ModelFreePlan, ids::MODELS)
                 .detail(format!(

@@ -9,6 +9,7 @@ use super::live::StreamLimits;
 use super::live::{Gateway, ms, transport_finding};
 use crate::catalog::{Code, Severity};
 use crate::classify::{self, ErrorInfo};
+use crate::gateway::litellm;
 use crate::net::hop::{self, IDLE_LIMITS, known_limit};
 use crate::net::{Http, Opened, Request, TransportKind};
 use crate::report::{Finding, Outcome, RequestRecord, TRACE_BODY_CAP};
@@ -537,7 +538,7 @@ pub async fn check(
     limits: StreamLimits,
 ) -> Outcome {
     let url = gateway.api("chat/completions");
-    let mut cap = "max_tokens";
+    let mut cap = litellm::TOKEN_CAP;
     loop {
         let req = Request {
             method: "POST",
@@ -576,18 +577,15 @@ pub async fn check(
             }
         };
         let mut out = read(opened, limits, &url).await;
-        if cap == "max_tokens"
+        if cap == litellm::TOKEN_CAP
             && out.findings.iter().any(|f| f.code == Code::StreamNotSse)
             && asks_for_completion_tokens(&out)
         {
-            cap = "max_completion_tokens";
+            cap = litellm::REASONING_TOKEN_CAP;
             continue;
         }
-        if cap == "max_completion_tokens" {
-            out.fact(
-                "retried",
-                "with max_completion_tokens (the model rejects max_tokens)",
-            );
+        if cap == litellm::REASONING_TOKEN_CAP {
+            out.fact("retried", litellm::RETRIED_WITH_REASONING_CAP);
         }
         return out;
     }
@@ -595,11 +593,9 @@ pub async fn check(
 
 fn asks_for_completion_tokens(out: &Outcome) -> bool {
     out.findings.iter().any(|f| {
-        f.evidence.iter().any(|(k, v)| {
-            k == "message"
-                && v.as_str()
-                    .is_some_and(|m| m.contains("max_completion_tokens"))
-        })
+        f.evidence
+            .iter()
+            .any(|(k, v)| k == "message" && v.as_str().is_some_and(litellm::asks_for_reasoning_cap))
     })
 }
 
@@ -635,7 +631,7 @@ async fn read(mut opened: Opened, limits: StreamLimits, url: &url::Url) -> Outco
     let started = opened.started;
     let status = opened.status;
     let headers = opened.headers.clone();
-    let call_id = opened.header("x-litellm-call-id").map(str::to_owned);
+    let call_id = opened.header(litellm::CALL_ID).map(str::to_owned);
     let content_type = opened.header("content-type").unwrap_or("").to_owned();
 
     let mut o = Observed {
@@ -784,7 +780,7 @@ async fn read(mut opened: Opened, limits: StreamLimits, url: &url::Url) -> Outco
     }
     if let Some(cost) = headers
         .iter()
-        .find(|(n, _)| n == "x-litellm-response-cost")
+        .find(|(n, _)| n == crate::gateway::litellm::RESPONSE_COST)
         .and_then(|(_, v)| v.trim().parse::<f64>().ok())
     {
         out.fact("cost", crate::report::Fact::Usd(cost));

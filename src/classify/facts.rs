@@ -120,7 +120,7 @@ pub fn read(raw: &str) -> Facts {
         f.host = host_and_path(text);
     }
     f.model = last_field(text, "model").filter(|m| !m.is_empty() && !m.contains(' '));
-    f.call_id = header_value(&f.headers, "x-litellm-call-id")
+    f.call_id = header_value(&f.headers, crate::gateway::litellm::CALL_ID)
         .or_else(|| word_after(text, "x-litellm-call-id: "))
         .or_else(|| word_after(text, "call_id="));
     f.request_id = header_value(&f.headers, "x-request-id")

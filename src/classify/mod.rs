@@ -312,7 +312,7 @@ fn diagnose(r: &Response, info: Option<&ErrorInfo>, check: &'static str) -> Find
         ("reset_at", "reset_at"),
         ("llm_provider-retry-after", "provider_retry_after"),
         ("location", "location"),
-        ("x-litellm-call-id", "call_id"),
+        (crate::gateway::litellm::CALL_ID, "call_id"),
     ] {
         if let Some(v) = r.header(header) {
             f = f.evidence(name, v);

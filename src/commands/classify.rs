@@ -51,7 +51,10 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
             if let Some((NetFailure::Cut, line)) = &facts.network {
                 explain_cut(&mut outcome.findings, line);
             }
-            call_id_fact(&mut outcome, pasted.header("x-litellm-call-id"));
+            call_id_fact(
+                &mut outcome,
+                pasted.header(crate::gateway::litellm::CALL_ID),
+            );
         }
         Ok(pasted)
             if pasted.status.is_some()
@@ -79,7 +82,10 @@ pub(super) fn run(ctx: &Context, file: Option<PathBuf>, status: Option<u16>) -> 
                 (None, None, None) => (200, "no error in the body"),
             };
             outcome.fact("status", format!("{status} (from {origin})"));
-            call_id_fact(&mut outcome, pasted.header("x-litellm-call-id"));
+            call_id_fact(
+                &mut outcome,
+                pasted.header(crate::gateway::litellm::CALL_ID),
+            );
             let response = classify::Response {
                 status,
                 headers: &pasted.headers,

@@ -162,9 +162,10 @@ pub struct Page {
 /// Whether an answer is an intermediary's own page: it carries none of the gateway's headers and
 /// no error envelope of its own, a hop is revealed, and the status is one hops answer with.
 pub fn page(status: u16, headers: &[(String, String)], has_error_envelope: bool) -> Option<Page> {
-    let from_gateway = headers
-        .iter()
-        .any(|(n, _)| n.to_ascii_lowercase().starts_with("x-litellm-"));
+    let from_gateway = headers.iter().any(|(n, _)| {
+        n.to_ascii_lowercase()
+            .starts_with(crate::gateway::litellm::HEADER_PREFIX)
+    });
     if from_gateway || has_error_envelope || status < 400 {
         return None;
     }

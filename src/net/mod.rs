@@ -54,7 +54,7 @@ impl Exchange {
 
     /// The gateway's id for this call (`x-litellm-call-id`), to quote to support.
     pub fn call_id(&self) -> Option<&str> {
-        self.header("x-litellm-call-id")
+        self.header(crate::gateway::litellm::CALL_ID)
     }
 
     pub fn content_type(&self) -> &str {

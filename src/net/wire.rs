@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// The headers tlcheck sets on every request to carry its request id. LiteLLM takes
 /// `x-litellm-call-id` as the call's id and echoes it back; other gateways and load balancers
 /// log `x-request-id`.
-pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-litellm-call-id"];
+pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", crate::gateway::litellm::CALL_ID];
 
 /// One request on the wire.
 #[derive(Clone, Debug, Default, PartialEq)]
