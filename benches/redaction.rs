@@ -3,7 +3,7 @@
 //! `cargo bench --bench redaction`.
 
 use std::time::Instant;
-use tlcheck::redact;
+use tlcheck::redact::Redactor;
 use tlcheck::secret::ApiKey;
 
 /// Peak resident memory of this process so far, in MB.
@@ -24,19 +24,20 @@ fn main() {
         "0123456789abcdefghijklmnopqrstuvwxyz".repeat(10 * 1024 * 1024 / 36)
     );
     let started = Instant::now();
-    redact::register_key(&ApiKey::new(key.as_str()));
+    let mut run = Redactor::new();
+    run.add_key(&ApiKey::new(key.as_str()));
     let registered = started.elapsed();
     let mut text = String::with_capacity(1024 * 1024);
     while text.len() < 1024 * 1024 {
         text.push_str("an answer that echoes sk-0123456789abcdefghij and more words; ");
     }
     let started = Instant::now();
-    let out = redact::redact(&text);
+    let out = run.redact(&text);
     let redacted = started.elapsed();
     assert!(out.len() <= text.len() + 16);
     let started = Instant::now();
     let with_key = format!("{}{key}", &text[..1024]);
-    let hidden = redact::redact(&with_key);
+    let hidden = run.redact(&with_key);
     assert!(!hidden.contains(&key[..64]));
     let whole = started.elapsed();
     println!(
@@ -53,12 +54,13 @@ fn main() {
     while paste.len() < 1024 * 1024 {
         paste.push('.');
     }
-    redact::hide_key_like_words();
+    let mut pasted = Redactor::new();
+    pasted.hide_key_like_words();
     let started = Instant::now();
-    let out = redact::redact(&paste);
+    let out = pasted.redact(&paste);
     let elapsed = started.elapsed();
     assert!(!out.contains("sk-000000049999x"));
-    assert!(!redact::leaks(&out));
+    assert!(!pasted.leaks(&out));
     println!(
         "1 MB paste with 50,000 tokens: redact {elapsed:.2?}; peak memory {:.1} MB",
         peak_mb()

@@ -283,9 +283,7 @@ async fn reach_and_probe(
                 None => (spec.probe)(&probe).await,
             };
             if keyless_route && spec.keyless {
-                for f in checks::route::leaked_keys(&outcome.requests, spec.id) {
-                    outcome.push(f);
-                }
+                checks::route::leaked_keys(&mut outcome, spec.id);
             }
             (started.elapsed(), outcome)
         });

@@ -48,7 +48,7 @@ pub fn stdout_was_closed() {
 }
 
 /// Writes to stdout, redacted.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Output {
     redactor: Redactor,
     /// The text is one JSON document, redacted value by value before it was serialised: it is
@@ -65,8 +65,11 @@ impl Output {
     }
 
     /// Treat what is written as one JSON document (see the field).
-    pub fn json(self, json: bool) -> Self {
-        Output { json, ..self }
+    pub fn json(&self, json: bool) -> Self {
+        Output {
+            json,
+            ..self.clone()
+        }
     }
 
     /// Print `text` to stdout after redaction. Refuses (an error, exit 1) if a secret survived;

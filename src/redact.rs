@@ -6,7 +6,7 @@
 use crate::secret::{ApiKey, Fingerprint};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// Secrets shorter than this are not searched for: they would match ordinary words.
 const MIN_SECRET_LEN: usize = 4;
@@ -44,88 +44,75 @@ struct Registry {
     key_like_words: bool,
 }
 
-/// The registry shared by every output path.
-fn registry() -> MutexGuard<'static, Registry> {
-    static SECRETS: OnceLock<Mutex<Registry>> = OnceLock::new();
-    SECRETS
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The process's last guard: every key any run of this process registered (keys only, which are
+/// few and deduplicated), for what leaves outside a run's output: errors and panics.
+fn guard() -> MutexGuard<'static, Registry> {
+    static GUARD: OnceLock<Mutex<Registry>> = OnceLock::new();
+    lock(GUARD.get_or_init(Mutex::default))
 }
 
-/// For tests: exclusive use of the process-wide registry, emptied. Tests that register secrets
-/// hold this, so that one test's secrets never meet another's text.
-#[cfg(test)]
-pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
-    static TESTS: Mutex<()> = Mutex::new(());
-    let guard = TESTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    *registry() = Registry::default();
-    guard
+fn lock(m: &Mutex<Registry>) -> MutexGuard<'_, Registry> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Register a key: its configured and normalized forms, and their escaped forms, are hidden and
-/// replaced by the key's short fingerprint.
+/// The forms under which a key is hidden, the core whose runs are hidden too, and what replaces
+/// it: `None` for a placeholder (`sk-...`), which is no secret (the catalog's own examples show
+/// it).
+fn key_forms(key: &ApiKey) -> Option<([&str; 3], &str, String)> {
+    (!key.is_placeholder()).then(|| {
+        (
+            [key.expose(), key.expose().trim(), key.normalized()],
+            key.normalized(),
+            key.fingerprint().short,
+        )
+    })
+}
+
+/// Register a key with the process guard only (errors and panics); a run's own output goes
+/// through its [`Redactor`].
 pub fn register_key(key: &ApiKey) {
-    // A placeholder (`sk-...`) is no secret, and the catalog's own examples show it.
-    if key.is_placeholder() {
-        return;
+    if let Some((forms, core, shown)) = key_forms(key) {
+        guard().register(&forms, core, &shown);
     }
-    let shown = key.fingerprint().short;
-    register(
-        &[key.expose(), key.expose().trim(), key.normalized()],
-        key.normalized(),
-        &shown,
-    );
 }
 
-/// Register any other secret text (a token found in a pasted header, say).
-pub fn register_token(token: &str) {
-    register(&[token], token, &Fingerprint::of(token).short);
-}
-
-/// From now on, hide every word that looks like a key (`sk-…`, at least 12 characters) by its
-/// fingerprint: for a paste, in one linear pass, however many keys it holds.
-pub fn hide_key_like_words() {
-    registry().key_like_words = true;
-}
-
-fn register(raw_forms: &[&str], core: &str, replacement: &str) {
-    let mut forms: Vec<String> = Vec::new();
-    for raw in raw_forms {
-        for form in escaped_forms(raw) {
-            if form.chars().count() >= MIN_SECRET_LEN && !forms.contains(&form) {
-                forms.push(form);
+impl Registry {
+    fn register(&mut self, raw_forms: &[&str], core: &str, replacement: &str) {
+        let mut forms: Vec<String> = Vec::new();
+        for raw in raw_forms {
+            for form in escaped_forms(raw) {
+                if form.chars().count() >= MIN_SECRET_LEN && !forms.contains(&form) {
+                    forms.push(form);
+                }
             }
         }
-    }
-    if forms.is_empty() {
-        return;
-    }
-    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    let core = (core.is_ascii() && (PARTIAL_RUN..=MAX_INDEXED_KEY).contains(&core.len()))
-        .then(|| core.to_owned());
-    let mut registry = registry();
-    if registry.secrets.iter().any(|s| s.forms == forms) {
-        return;
-    }
-    let index = registry.secrets.len();
-    if let Some(k) = core.as_deref().map(str::as_bytes) {
-        for (start, window) in k.windows(PARTIAL_RUN).enumerate() {
-            let window: Window = window.try_into().expect("window size");
-            registry
-                .windows
-                .entry(window)
-                .or_default()
-                .push((index, start));
+        if forms.is_empty() {
+            return;
         }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let core = (core.is_ascii() && (PARTIAL_RUN..=MAX_INDEXED_KEY).contains(&core.len()))
+            .then(|| core.to_owned());
+        let registry = self;
+        if registry.secrets.iter().any(|s| s.forms == forms) {
+            return;
+        }
+        let index = registry.secrets.len();
+        if let Some(k) = core.as_deref().map(str::as_bytes) {
+            for (start, window) in k.windows(PARTIAL_RUN).enumerate() {
+                let window: Window = window.try_into().expect("window size");
+                registry
+                    .windows
+                    .entry(window)
+                    .or_default()
+                    .push((index, start));
+            }
+        }
+        registry.secrets.push(Secret {
+            forms,
+            core,
+            replacement: replacement.to_owned(),
+        });
     }
-    registry.secrets.push(Secret {
-        forms,
-        core,
-        replacement: replacement.to_owned(),
-    });
 }
 
 /// A secret as the renderers may write it: raw, JSON-escaped, XML-escaped, in a Markdown table
@@ -150,40 +137,47 @@ fn escaped_forms(raw: &str) -> Vec<String> {
     forms
 }
 
-/// Remove every registered secret from `text`. Linear in the text: each secret's forms are found
-/// with one substring search each, runs of keys with one indexed pass, key-like words with one scan.
+/// Remove every key the process guard knows from `text` (errors and panics).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    let registry = registry();
-    let mut out = Cow::Borrowed(text);
-    for secret in &registry.secrets {
-        for form in &secret.forms {
-            if out.contains(form.as_str()) {
-                out = Cow::Owned(out.replace(form.as_str(), &secret.replacement));
-            }
-        }
-    }
-    let runs = partial_runs(&registry, &out);
-    if !runs.is_empty() {
-        out = Cow::Owned(replace_ranges(&out, &runs));
-    }
-    if registry.key_like_words {
-        let words = key_like_words(&out);
-        if !words.is_empty() {
-            out = Cow::Owned(replace_words(&out, &words));
-        }
-    }
-    out
+    guard().redact(text)
 }
 
-/// True when `text` still holds a registered secret or a long run of one: the last guard.
-pub fn leaks(text: &str) -> bool {
-    let registry = registry();
-    registry
-        .secrets
-        .iter()
-        .any(|s| s.forms.iter().any(|f| text.contains(f.as_str())))
-        || !partial_runs(&registry, text).is_empty()
-        || (registry.key_like_words && !key_like_words(text).is_empty())
+impl Registry {
+    /// Remove every registered secret from `text`. Linear in the text: each secret's forms are found
+    /// with one substring search each, runs of keys with one indexed pass, key-like words with one scan.
+    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let registry = self;
+        let mut out = Cow::Borrowed(text);
+        for secret in &registry.secrets {
+            for form in &secret.forms {
+                if out.contains(form.as_str()) {
+                    out = Cow::Owned(out.replace(form.as_str(), &secret.replacement));
+                }
+            }
+        }
+        let runs = partial_runs(registry, &out);
+        if !runs.is_empty() {
+            out = Cow::Owned(replace_ranges(&out, &runs));
+        }
+        if registry.key_like_words {
+            let words = key_like_words(&out);
+            if !words.is_empty() {
+                out = Cow::Owned(replace_words(&out, &words));
+            }
+        }
+        out
+    }
+
+    /// True when `text` still holds a registered secret or a long run of one: the last guard.
+    fn leaks(&self, text: &str) -> bool {
+        let registry = self;
+        registry
+            .secrets
+            .iter()
+            .any(|s| s.forms.iter().any(|f| text.contains(f.as_str())))
+            || !partial_runs(registry, text).is_empty()
+            || (registry.key_like_words && !key_like_words(text).is_empty())
+    }
 }
 
 /// Byte ranges of `text` that are runs of at least [`PARTIAL_RUN`] consecutive characters of a
@@ -319,33 +313,54 @@ pub fn mask_url_credentials(raw: &str) -> Cow<'_, str> {
     out
 }
 
-/// A handle on the redactor for the commands: registering through it registers for the whole run.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Redactor;
+/// The secrets of one run: its key, tokens found on the way, and whether every key-like word is
+/// hidden (a paste). Owned by the run, so a long-running process forgets a run's secrets with it;
+/// clones share one set. Its keys also reach the process guard, for errors and panics.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    registry: Arc<Mutex<Registry>>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secrets themselves.
+        let n = lock(&self.registry).secrets.len();
+        write!(f, "Redactor {{ {n} secrets }}")
+    }
+}
 
 impl Redactor {
     pub fn new() -> Self {
-        Redactor
+        Redactor::default()
     }
 
+    /// Hide a key: its configured and normalized forms, their escaped forms, and long runs of
+    /// it, replaced by its short fingerprint.
     pub fn add_key(&mut self, key: &ApiKey) {
-        register_key(key);
+        if let Some((forms, core, shown)) = key_forms(key) {
+            lock(&self.registry).register(&forms, core, &shown);
+            guard().register(&forms, core, &shown);
+        }
     }
 
+    /// Hide any other secret text (a key a server echoed, a token in a pasted header).
     pub fn add_token(&mut self, token: &str) {
-        register_token(token);
+        lock(&self.registry).register(&[token], token, &Fingerprint::of(token).short);
     }
 
+    /// From now on, hide every word that looks like a key (`sk-…`, at least 12 characters) by its
+    /// fingerprint: for a paste, in one linear pass, however many keys it holds.
     pub fn hide_key_like_words(&mut self) {
-        hide_key_like_words();
+        lock(&self.registry).key_like_words = true;
     }
 
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        redact(text)
+        lock(&self.registry).redact(text)
     }
 
+    /// True when `text` still holds a secret of this run or a long run of one: the last guard.
     pub fn leaks(&self, text: &str) -> bool {
-        leaks(text)
+        lock(&self.registry).leaks(text)
     }
 }
 
@@ -355,25 +370,25 @@ mod tests {
 
     #[test]
     fn hides_configured_and_normalized_forms() {
-        let _registry = exclusive();
+        let mut r = Redactor::new();
         let key = ApiKey::new("\"sk-live-abcdefgh1234\"\n");
-        register_key(&key);
+        r.add_key(&key);
         let text = "sent sk-live-abcdefgh1234 and \"sk-live-abcdefgh1234\"\n";
-        let out = redact(text);
+        let out = r.redact(text);
         assert!(!out.contains("abcdefgh"), "{out}");
         assert!(out.contains("sk-…1234"));
-        assert!(!leaks(&out));
-        assert!(leaks(text));
+        assert!(!r.leaks(&out));
+        assert!(r.leaks(text));
     }
 
     #[test]
     fn hides_long_runs_of_a_key_a_server_echoes() {
-        let _registry = exclusive();
+        let mut r = Redactor::new();
         let key = "sk-partial-0123456789abcdefXYZ";
-        register_key(&ApiKey::new(key));
+        r.add_key(&ApiKey::new(key));
         let echoed =
             "Received sk-partial-0123456789ab..., hash tail 3456789abcdefXYZ, short sk-...fXYZ";
-        let out = redact(echoed);
+        let out = r.redact(echoed);
         assert!(!out.contains("0123456789ab"), "{out}");
         assert!(!out.contains("3456789abcdef"), "{out}");
         assert!(out.contains("sk-...fXYZ"), "short masks stay: {out}");
@@ -382,19 +397,35 @@ mod tests {
 
     #[test]
     fn hides_escaped_forms() {
-        let _registry = exclusive();
+        let mut r = Redactor::new();
         let key = "sk-esc\"ape<&>|%key-0042";
-        register_key(&ApiKey::new(key));
+        r.add_key(&ApiKey::new(key));
         for rendered in [
             serde_json::to_string(key).unwrap(),
             "sk-esc&quot;ape&lt;&amp;&gt;|%key-0042".to_owned(),
             "sk-esc\"ape<&>\\|%key-0042".to_owned(),
             "sk-esc\"ape<&>|%25key-0042".to_owned(),
         ] {
-            let out = redact(&rendered);
+            let out = r.redact(&rendered);
             assert!(out.contains("sk-…0042"), "{rendered} → {out}");
-            assert!(!leaks(&out), "{out}");
+            assert!(!r.leaks(&out), "{out}");
         }
+    }
+
+    #[test]
+    fn each_run_owns_its_secrets() {
+        let token = "sk-echoed-by-one-run-000042";
+        let mut one = Redactor::new();
+        one.add_token(token);
+        let other = Redactor::new();
+        let text = format!("the answer said {token}");
+        assert!(!one.redact(&text).contains(token));
+        assert_eq!(other.redact(&text), text, "another run knows nothing of it");
+        // Clones share the run's set.
+        let shared = one.clone();
+        assert!(shared.leaks(&text));
+        // A token is no key: the process guard (errors, panics) does not keep it.
+        assert_eq!(redact(&text), text);
     }
 
     #[test]
@@ -420,14 +451,14 @@ mod tests {
             after in "[ a-z]{0,10}",
             cut in 0usize..100,
         ) {
-            let _registry = exclusive();
-            register_key(&ApiKey::new(key.as_str()));
+            let mut r = Redactor::new();
+            r.add_key(&ApiKey::new(key.as_str()));
             let start = cut % (key.len() - PARTIAL_RUN + 1);
             let run = &key[start..];
             let text = format!("{before}{run}{after}");
-            let out = redact(&text);
+            let out = r.redact(&text);
             proptest::prop_assert!(!out.contains(run), "{out}");
-            proptest::prop_assert!(!leaks(&out), "{out}");
+            proptest::prop_assert!(!r.leaks(&out), "{out}");
         }
     }
 }

@@ -412,6 +412,17 @@ impl RequestRecord {
     }
 }
 
+/// Secrets found on the way (a key a server echoed), for the run's redactor; shown to no one,
+/// not even in a debug print.
+#[derive(Clone, Default, PartialEq)]
+pub struct Secrets(pub Vec<String>);
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{} secrets]", self.0.len())
+    }
+}
+
 /// What a check produced: findings, a note, facts, and the requests it made.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -422,6 +433,8 @@ pub struct Outcome {
     pub requests: Vec<RequestRecord>,
     /// Set when the check did not run; the reason.
     pub skipped: Option<String>,
+    /// Secrets the check found (a key an answer carried), to be hidden from every output.
+    pub secrets: Secrets,
 }
 
 impl Outcome {
@@ -474,6 +487,8 @@ pub struct Report {
     pub detail: Detail,
     /// What fix texts name of the user's own setup (host, key variable).
     pub advice: crate::catalog::Advice,
+    /// Secrets the checks found, for the run's redactor before anything is rendered.
+    pub secrets: Secrets,
 }
 
 impl Report {
@@ -490,6 +505,7 @@ impl Report {
             started_unix: crate::time::now_unix(),
             proxies: Vec::new(),
             detail: Detail::default(),
+            secrets: Secrets::default(),
         }
     }
 
@@ -619,6 +635,7 @@ impl Report {
             add_collapsed(&mut self.findings, f);
         }
         self.requests.extend(outcome.requests);
+        self.secrets.0.extend(outcome.secrets.0);
     }
 
     pub fn skip(&mut self, id: &'static str, title: impl Into<String>, why: impl Into<String>) {

@@ -2,7 +2,7 @@
 //! key itself, so what the route sends back to its caller (a browser) must never carry one.
 
 use crate::catalog::Code;
-use crate::report::{Finding, RequestRecord};
+use crate::report::{Finding, Outcome};
 
 /// The shortest run after `sk-` taken for a key: shorter runs are ids and prose.
 const MIN_KEY_CHARS: usize = 16;
@@ -29,10 +29,10 @@ pub fn keys_in(text: &str) -> Vec<String> {
 }
 
 /// A finding for each key the route's answers carried, in a header or the body. Each key found
-/// is registered as a secret first, so that no output shows it.
-pub fn leaked_keys(requests: &[RequestRecord], check: &'static str) -> Vec<Finding> {
+/// joins the outcome's secrets, so that the run's redactor hides it from every output.
+pub fn leaked_keys(out: &mut Outcome, check: &'static str) {
     let mut findings = Vec::new();
-    for r in requests {
+    for r in &out.requests {
         let path = url::Url::parse(&r.url).map_or(r.url.clone(), |u| u.path().to_owned());
         let mut places: Vec<(String, String)> = r
             .response_headers
@@ -45,7 +45,6 @@ pub fn leaked_keys(requests: &[RequestRecord], check: &'static str) -> Vec<Findi
         ));
         for (place, text) in places {
             for key in keys_in(&text) {
-                crate::redact::register_token(&key);
                 let shown = crate::secret::Fingerprint::of(&key).short;
                 findings.push(
                     Finding::new(Code::KeyLeaked, check)
@@ -56,10 +55,15 @@ pub fn leaked_keys(requests: &[RequestRecord], check: &'static str) -> Vec<Findi
                         .evidence("key", shown)
                         .evidence("where", place.clone()),
                 );
+                if !out.secrets.0.contains(&key) {
+                    out.secrets.0.push(key);
+                }
             }
         }
     }
-    findings
+    for f in findings {
+        out.push(f);
+    }
 }
 
 #[cfg(test)]

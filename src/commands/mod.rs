@@ -138,6 +138,10 @@ impl Context {
     /// layer then only guards.
     pub fn finish(&self, mut report: Report, redactor: Redactor) -> anyhow::Result<u8> {
         crate::correlate::correlate(&mut report);
+        let mut redactor = redactor;
+        for secret in &report.secrets.0 {
+            redactor.add_token(secret);
+        }
         let view = |printable: bool| {
             report.clone().map_text(&|text| {
                 let clean = redactor.redact(text);
@@ -162,7 +166,7 @@ impl Context {
             Format::Junit => render::junit::report(report),
             Format::Github => render::github::report(report),
         };
-        let out = Output::new(redactor);
+        let out = Output::new(redactor.clone());
         // The wire: on stderr, apart from the report, except in JSON where it is part of it.
         if report.detail.trace > 0 && !json {
             out.stderr(&render::trace::text(report))?;
