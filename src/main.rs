@@ -1,3 +1,5 @@
+//! The binary: parse the command line, run it, print an error once, exit with the code.
+
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -1,4 +1,4 @@
-//! The HTTP layer: one client per run, timed DNS, a deadline on every request, redirects never
+//! The HTTP layer: one client per session (reused run after run), timed DNS, a deadline on every request, redirects never
 //! followed, bodies read up to a cap, and transport failures told apart (DNS, connect, TLS, proxy,
 //! timeout).
 

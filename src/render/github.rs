@@ -1,5 +1,5 @@
-//! The GitHub Actions renderer: one workflow command per finding (one per cause) (`::error`, `::warning`), and a
-//! closing line with the verdict. The Markdown summary for `$GITHUB_STEP_SUMMARY` is the Markdown
+//! The GitHub Actions renderer: one workflow command (`::error`, `::warning`) per finding, which is
+//! one per cause, and a closing line with the verdict. The Markdown summary for `$GITHUB_STEP_SUMMARY` is the Markdown
 //! report.
 
 use crate::catalog::Severity;
