@@ -21,16 +21,19 @@ const TOOL: Tool = Tool {
     version: env!("CARGO_PKG_VERSION"),
 };
 
+/// A run's report: what was checked, every check, every finding, every request, the exit code.
 #[derive(Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 #[cfg_attr(test, schemars(rename = "Report"))]
-/// A run's report: what was checked, every check, every finding, every request, the exit code.
 pub(super) struct Document<'a> {
     /// The JSON Schema of this version's documents.
     #[serde(rename = "$schema")]
     schema: &'static str,
+    /// 1. Changes only if the additive-only promise is ever broken.
     schema_version: u32,
     tool: Tool,
+    /// The command that ran (`doctor`, `report`, `models`, `chat`, `stream`, `classify`, `header`,
+    /// `url`).
     command: &'a str,
     target: TargetDoc<'a>,
     run: RunDoc<'a>,
@@ -39,6 +42,7 @@ pub(super) struct Document<'a> {
     findings: Vec<FindingDoc<'a>>,
     requests: Vec<RequestDoc<'a>>,
     summary: Summary,
+    /// The process's exit code (0, 3, or 10-17 for the first failing layer).
     exit_code: u8,
 }
 
@@ -214,6 +218,7 @@ struct Summary {
     fail: usize,
     warn: usize,
     info: usize,
+    /// The first failing layer, which decides the exit code; null when nothing failed.
     failing_layer: Option<Layer>,
 }
 
@@ -333,16 +338,18 @@ pub fn report(report: &Report) -> String {
     to_string(&doc)
 }
 
+/// The catalog of finding codes (`explain`).
 #[derive(Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 #[cfg_attr(test, schemars(rename = "Catalog"))]
-/// The catalog of finding codes (`explain`).
 pub(super) struct CatalogDoc {
     /// The JSON Schema of this version's documents.
     #[serde(rename = "$schema")]
     schema: &'static str,
+    /// As in the report.
     schema_version: u32,
     tool: Tool,
+    /// `explain`.
     command: &'static str,
     codes: Vec<EntryDoc>,
     exit_code: u8,
@@ -353,7 +360,9 @@ pub(super) struct CatalogDoc {
 struct EntryDoc {
     code: Code,
     layer: Layer,
+    /// The exit code a failure of this layer gives; null for advice that never fails a run.
     exit_code: Option<u8>,
+    /// The severity the finding has unless a check decides otherwise.
     severity: Severity,
     title: &'static str,
     cause: &'static str,
