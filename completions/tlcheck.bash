@@ -83,7 +83,7 @@ _tlcheck() {
 
     case "${cmd}" in
         tlcheck)
-            opts="-v -h -V --color --no-input --verbose --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --help --version doctor report models chat stream classify header url explain help"
+            opts="-v -h -V --color --no-input --verbose --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --help --version doctor report models chat stream classify header url explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,6 +106,10 @@ _tlcheck() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -133,7 +137,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__chat)
-            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,6 +172,10 @@ _tlcheck() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -229,7 +237,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__doctor)
-            opts="-o -v -h --no-spend --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --no-spend --format --output --json-report --strict --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +272,10 @@ _tlcheck() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -521,7 +533,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__models)
-            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -559,6 +571,10 @@ _tlcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -579,7 +595,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__report)
-            opts="-o -v -h --no-spend --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --no-spend --format --output --json-report --strict --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +633,10 @@ _tlcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -645,7 +665,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__stream)
-            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            opts="-o -v -h --format --output --json-report --strict --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +700,10 @@ _tlcheck() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

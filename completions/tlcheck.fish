@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlcheck_global_optspecs
-    string join \n color= no-input v/verbose base-url= model= key-file= key= no-key timeout= cacert= curl stream-timeout= idle-timeout= h/help V/version
+    string join \n color= no-input v/verbose base-url= model= key-file= key= no-key gateway= timeout= cacert= curl stream-timeout= idle-timeout= h/help V/version
 end
 
 function __fish_tlcheck_needs_command
@@ -31,6 +31,7 @@ complete -c tlcheck -n "__fish_tlcheck_needs_command" -l base-url -d 'Base URL o
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
@@ -62,6 +63,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l base-url -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
@@ -86,6 +88,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l base-url -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand report" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
@@ -111,6 +114,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l base-url -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand models" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
@@ -133,6 +137,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l base-url -d 'Ba
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand chat" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
@@ -155,6 +160,7 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l base-url -d '
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l timeout -d 'Deadline for each network step, in seconds' -r
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand stream" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r

@@ -215,6 +215,11 @@ pub struct InputFlags {
     /// --base-url). The models and stream checks run without a key; any key configured is unused
     #[arg(long, conflicts_with_all = ["key", "key_file"])]
     pub no_key: bool,
+
+    /// With --no-key and a key in the environment or a key file: also stream through this
+    /// gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]
+    #[arg(long, value_name = "URL", requires = "no_key")]
+    pub gateway: Option<String>,
 }
 
 /// Where the key comes from, for a command that needs only the key.

@@ -10,11 +10,12 @@ use crate::catalog::{Code, DEFAULT_MODEL, Severity};
 use crate::checks::live::{self, Gateway};
 use crate::checks::url::UrlVerdict;
 use crate::checks::{self, Live, ids, key, network, url};
-use crate::inputs::Target;
+use crate::inputs::{Sourced, Target};
 use crate::net::proxy::{self, ProxyDecision};
 use crate::net::{Http, KeyGrant};
 use crate::progress::Progress;
 use crate::report::{Detail, Fact, Outcome, Report};
+use crate::secret::ApiKey;
 use ::url::Url;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +43,16 @@ pub struct Options {
     pub stream_limits: live::StreamLimits,
     /// `--no-key`: the base URL is a route of the customer's own backend that adds the key.
     pub keyless_route: bool,
+    /// With `--no-key` and a key configured: the gateway to stream through as well, with the key,
+    /// to compare the route with.
+    pub compare_with: Option<Comparison>,
+}
+
+/// The gateway a keyless route is compared with, and the key to reach it.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub gateway: Sourced<String>,
+    pub key: Sourced<ApiKey>,
 }
 
 /// What stays the same from one run to the next: the target and, when the base URL is usable,
@@ -49,6 +60,8 @@ pub struct Options {
 pub struct Session {
     pub target: Target,
     keyless_route: bool,
+    /// The gateway a keyless route is compared with, when there is one.
+    comparison: Option<Result<Route, String>>,
     verdict: UrlVerdict,
     /// The way to the gateway, or why there is none (an unusable base URL).
     route: Result<Route, String>,
@@ -77,9 +90,14 @@ impl Session {
             Ok((base, corrected)) => Ok(Route::open(&target, &base, corrected, options)?),
             Err(why) => Err(why),
         };
+        let comparison = match &options.compare_with {
+            Some(c) if options.keyless_route => Some(Route::to_compare(c, &target, options)?),
+            _ => None,
+        };
         Ok(Session {
             target,
             keyless_route: options.keyless_route,
+            comparison,
             verdict,
             route,
         })
@@ -87,6 +105,25 @@ impl Session {
 }
 
 impl Route {
+    /// The way to the gateway a keyless route is compared with, or why there is none.
+    fn to_compare(
+        c: &Comparison,
+        route_target: &Target,
+        o: &Options,
+    ) -> anyhow::Result<Result<Route, String>> {
+        let target = Target {
+            base_url: Some(c.gateway.clone()),
+            key: Some(c.key.clone()),
+            model: route_target.model.clone(),
+            ..Target::default()
+        };
+        let verdict = url::check(&c.gateway.value);
+        Ok(match effective_base(&verdict) {
+            Ok((base, _)) => Ok(Route::open(&target, &base, false, o)?),
+            Err(why) => Err(format!("the gateway to compare with: {why}")),
+        })
+    }
+
     fn open(target: &Target, base: &Url, corrected: bool, o: &Options) -> anyhow::Result<Route> {
         let gateway = Gateway::new(base);
         let proxy = proxy::decide(&gateway.base, &crate::inputs::process_env);
@@ -215,10 +252,55 @@ pub fn run(
             &report.target.empty_model_sources,
         ));
     }
+    if let Some(comparison) = &session.comparison
+        && plan.checks.contains(&Live::Stream)
+    {
+        let gateway = compare_with_the_gateway(comparison, &mut ran)?;
+        ran.push(gateway);
+    }
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
     }
     Ok(report)
+}
+
+/// The check that streams through the gateway itself, with the key, beside a keyless route.
+pub const GATEWAY_STREAM: &str = "gateway_stream";
+
+/// Stream through the gateway with the key, and say on the route's stream check how the two
+/// compare.
+fn compare_with_the_gateway(
+    comparison: &Result<Route, String>,
+    ran: &mut [Ran],
+) -> anyhow::Result<Ran> {
+    let started = Instant::now();
+    let outcome = match comparison {
+        Err(why) => Outcome::skip(format!("not run: {why}")),
+        Ok(route) if route.probe.key.is_none() => {
+            Outcome::skip(format!("not run: {}", route.no_key_because))
+        }
+        Ok(route) => {
+            let mut o = crate::net::run_to_end((Live::Stream.spec().probe)(&route.probe))?;
+            // Findings and requests belong to this check, not to the route's stream.
+            for f in &mut o.findings {
+                f.check = GATEWAY_STREAM;
+            }
+            for r in &mut o.requests {
+                r.check = GATEWAY_STREAM;
+            }
+            o
+        }
+    };
+    if let Some(stream) = ran.iter_mut().find(|r| r.id == ids::STREAM) {
+        let words = checks::route::compare(&stream.outcome, &outcome);
+        stream.outcome.fact("compared with the gateway", words);
+    }
+    Ok(Ran {
+        id: GATEWAY_STREAM,
+        title: "Streamed completion through the gateway (billed, for comparison)",
+        duration: started.elapsed(),
+        outcome,
+    })
 }
 
 /// A check's place in the report: id, title, and how long it took.

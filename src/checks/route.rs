@@ -66,9 +66,120 @@ pub fn leaked_keys(out: &mut Outcome, check: &'static str) {
     }
 }
 
+/// How a stream came through, as one word: `buffered`, `incremental`, `produced at once`,
+/// `inconclusive`, or `unknown` when the probe never got that far.
+fn delivery(o: &Outcome) -> String {
+    if o.findings.iter().any(|f| f.code == Code::StreamBuffered) {
+        return "buffered".to_owned();
+    }
+    o.facts
+        .iter()
+        .find(|(name, _)| *name == "delivery")
+        .map(|(_, fact)| crate::render::facts::words(fact))
+        .and_then(|w| w.split(':').next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Whether a stream ended as the gateway ends it: `[DONE]`, no cut, no error frame.
+fn completed(o: &Outcome) -> bool {
+    o.skipped.is_none()
+        && !o.findings.iter().any(|f| {
+            matches!(
+                f.code,
+                Code::StreamNoDone | Code::StreamCut | Code::StreamNotSse | Code::StreamErrorEvent
+            )
+        })
+}
+
+/// The route's stream beside the gateway's, in words: what the route changes (it buffers what
+/// the gateway streams, drops `[DONE]`, swallows an error frame), or that it passes the stream on
+/// as the gateway sends it.
+pub fn compare(route: &Outcome, gateway: &Outcome) -> String {
+    if gateway.skipped.is_some() {
+        return "the gateway's stream did not run, so there is nothing to compare".to_owned();
+    }
+    let (r, g) = (delivery(route), delivery(gateway));
+    let mut differences = Vec::new();
+    match (r == "buffered", g == "buffered") {
+        (true, false) => differences.push(format!(
+            "the gateway's stream arrives unbuffered here ({g}), your route's buffered: the \
+             buffering is in your route or in front of it"
+        )),
+        (true, true) => differences.push(
+            "the gateway's stream arrives buffered here too: the buffering is between the \
+             gateway and this machine, not only in your route"
+                .to_owned(),
+        ),
+        _ => {}
+    }
+    if completed(gateway) && !completed(route) {
+        differences.push(
+            "the gateway's stream ends with [DONE]; your route's does not (see its findings)"
+                .to_owned(),
+        );
+    }
+    let errors = |o: &Outcome| o.findings.iter().any(|f| f.code == Code::StreamErrorEvent);
+    if errors(gateway) && !errors(route) {
+        differences.push(
+            "the gateway sent an error frame that your route's stream did not carry".to_owned(),
+        );
+    }
+    if differences.is_empty() {
+        format!(
+            "your route passes the stream on as the gateway sends it (route: {r}; gateway: {g}{})",
+            if completed(route) {
+                "; [DONE] reached"
+            } else {
+                ""
+            }
+        )
+    } else {
+        differences.join("; ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stream(codes: &[Code], delivery: Option<&str>) -> Outcome {
+        let mut o = Outcome::default();
+        for code in codes {
+            o.findings.push(Finding::new(*code, "stream"));
+        }
+        if let Some(d) = delivery {
+            o.fact("delivery", format!("{d}: …"));
+        }
+        o
+    }
+
+    #[test]
+    fn a_route_is_compared_with_the_gateway_on_what_it_changes() {
+        let gateway = stream(&[], Some("incremental"));
+        let same = compare(&stream(&[], Some("incremental")), &gateway);
+        assert!(
+            same.starts_with("your route passes the stream on"),
+            "{same}"
+        );
+        let buffers = compare(&stream(&[Code::StreamBuffered], None), &gateway);
+        assert!(
+            buffers.contains("the buffering is in your route"),
+            "{buffers}"
+        );
+        let cut = compare(
+            &stream(&[Code::StreamNoDone], Some("incremental")),
+            &gateway,
+        );
+        assert!(cut.contains("your route's does not"), "{cut}");
+        let errors = stream(&[Code::StreamErrorEvent], Some("incremental"));
+        let swallowed = compare(&stream(&[], Some("incremental")), &errors);
+        assert!(swallowed.contains("did not carry"), "{swallowed}");
+        let both = compare(
+            &stream(&[Code::StreamBuffered], None),
+            &stream(&[Code::StreamBuffered], None),
+        );
+        assert!(both.contains("not only in your route"), "{both}");
+    }
 
     #[test]
     fn keys_are_found_in_prose_and_json() {

@@ -3,8 +3,10 @@
 //! answer), the run's secrets registered, a session opened, the plan run, the report rendered.
 
 use super::Context;
+use crate::catalog::CANONICAL_BASE_URL;
 use crate::checks::ids;
-use crate::engine::{self, Options, Plan, Session};
+use crate::engine::{self, Comparison, Options, Plan, Session};
+use crate::inputs::{Source, SourceKind};
 use crate::inputs::{Sourced, Target};
 use crate::progress::Progress;
 use crate::redact::Redactor;
@@ -31,8 +33,29 @@ pub(crate) fn collect(
     plan: Plan,
     url_arg: Option<Sourced<String>>,
 ) -> anyhow::Result<(Report, Redactor)> {
-    let (target, redactor) = target(ctx, plan, url_arg)?;
-    let session = Session::open(target, &options(ctx))?;
+    let (target, redactor, unused_key) = target(ctx, plan, url_arg)?;
+    let compare_with = unused_key.map(|key| Comparison {
+        gateway: match &ctx.gateway {
+            Some(url) => Sourced {
+                value: url.clone(),
+                source: Source::new(SourceKind::Flag, "--gateway"),
+                shadowed: Vec::new(),
+            },
+            None => Sourced {
+                value: CANONICAL_BASE_URL.to_owned(),
+                source: Source::new(SourceKind::Default, ""),
+                shadowed: Vec::new(),
+            },
+        },
+        key,
+    });
+    let session = Session::open(
+        target,
+        &Options {
+            compare_with,
+            ..options(ctx)
+        },
+    )?;
     let detail = crate::report::Detail {
         trace: ctx.verbose,
         curl: ctx.curl,
@@ -54,17 +77,19 @@ pub(crate) fn options(ctx: &Context) -> Options {
             max_bytes: crate::checks::stream::MAX_STREAM_BYTES,
         },
         keyless_route: ctx.no_key,
+        compare_with: None,
     }
 }
 
 /// The target of a run, and a redactor that knows its key: the inputs resolved, a missing key
 /// asked for where someone can answer, and only what the plan uses kept (the checks that name a
-/// model show it; a keyless route has no key).
+/// model show it; a keyless route has no key). The third value is a key configured beside
+/// `--no-key`, which the route does not get: the gateway it is compared with does.
 fn target(
     ctx: &Context,
     plan: Plan,
     url_arg: Option<Sourced<String>>,
-) -> anyhow::Result<(Target, Redactor)> {
+) -> anyhow::Result<(Target, Redactor, Option<Sourced<ApiKey>>)> {
     let mut resolved = ctx.resolve_target()?;
     if plan.key && resolved.key.is_none() && ctx.can_prompt && !ctx.no_key {
         resolved.key = prompt_for_key()?;
@@ -77,6 +102,7 @@ fn target(
         .checks
         .iter()
         .any(|c| [ids::MODELS, ids::CHAT, ids::STREAM].contains(&c.id()));
+    let unused_key = resolved.key.clone().filter(|_| ctx.no_key);
     let target = Target {
         base_url: url_arg.or(resolved.base_url),
         key: resolved.key.filter(|_| plan.key && !ctx.no_key),
@@ -84,7 +110,7 @@ fn target(
         warnings: Vec::new(),
         ..resolved
     };
-    Ok((target, redactor))
+    Ok((target, redactor, unused_key))
 }
 
 /// The model ids the configured key lists (`GET /v1/models`, free), for a prompt to pick from;

@@ -33,6 +33,8 @@ pub(crate) struct Context {
     pub curl: bool,
     /// Check a keyless route of the customer's own backend (`--no-key`).
     pub no_key: bool,
+    /// The gateway to compare such a route with (`--gateway`).
+    pub gateway: Option<String>,
     /// Where the report goes instead of stdout (`--output`).
     pub output: Option<PathBuf>,
     /// The colour choice (`--color`): a report written to a file is coloured only when asked.
@@ -62,6 +64,7 @@ impl Context {
             curl: false,
             color: global.color,
             no_key: false,
+            gateway: None,
             can_prompt: !global.no_input
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()
@@ -89,6 +92,7 @@ impl Context {
         self.inputs.base_url = i.base_url;
         self.inputs.model = i.model;
         self.no_key = i.no_key;
+        self.gateway = i.gateway;
         self.with_key(i.key)
     }
 

@@ -667,6 +667,8 @@ fn nginx_read_timeout_mid_stream_is_a_cut_after_its_silence() {
 /// `tlcheck doctor --no-key` against a route of the customer's own backend, with a key also in
 /// the environment (which must stay unused).
 fn keyless_route(server: &Server) -> (i32, Value, String) {
+    // The gateway itself, streamed through with the key, for comparison.
+    let gateway = Server::start(healthy);
     let dir = tempdir();
     let (code, stdout, stderr) = outcome(
         tlcheck(dir.path())
@@ -678,6 +680,8 @@ fn keyless_route(server: &Server) -> (i32, Value, String) {
                 "json",
                 "--timeout",
                 "5",
+                "--gateway",
+                &gateway.base_url(),
             ])
             .env("TENSORLOOP_KEY", KEY)
             .env("TENSORLOOP_BASE_URL", server.base_url()),
@@ -688,7 +692,15 @@ fn keyless_route(server: &Server) -> (i32, Value, String) {
             .requests()
             .iter()
             .all(|r| r.header("authorization").is_none()),
-        "no request carried a key"
+        "no request to the route carried a key"
+    );
+    // Only the comparison stream went to the gateway, with the key.
+    let to_gateway = gateway.requests();
+    assert_eq!(to_gateway.len(), 1, "one stream to the gateway");
+    assert!(crate::support::is_stream(&to_gateway[0]));
+    assert_eq!(
+        to_gateway[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
     );
     let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     assert_eq!(doc["exit_code"], code);
@@ -721,9 +733,15 @@ fn no_key_checks_the_customers_own_route_without_a_key() {
         ("chat", "skip"),
         ("models", "pass"),
         ("stream", "pass"),
+        ("gateway_stream", "pass"),
     ] {
         assert_eq!(status_of(&doc, id), status, "{id}: {doc:#}");
     }
+    assert_eq!(
+        stream_check(&doc)["facts"]["compared with the gateway"],
+        "your route passes the stream on as the gateway sends it (route: incremental; gateway: \
+         produced at once; [DONE] reached)"
+    );
     let facts = &stream_check(&doc)["facts"];
     assert!(
         facts["delivery"]
@@ -733,6 +751,29 @@ fn no_key_checks_the_customers_own_route_without_a_key() {
     );
     let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths.len(), 2, "models and the stream only: {paths:?}");
+}
+
+/// A route that buffers what the gateway streams: the comparison puts the buffering on the route.
+#[test]
+fn a_route_compared_with_the_gateway_shows_what_the_route_changes() {
+    let server = Server::start(|req: &Seen| match req.path.as_str() {
+        "/v1/chat/completions" => Reply::Script(path_recording("nginx_buffered_paced")),
+        _ => healthy(req),
+    });
+    let (_, doc, _) = keyless_route(&server);
+    let compared = stream_check(&doc)["facts"]["compared with the gateway"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        compared.contains("your route's buffered: the buffering is in your route"),
+        "{compared}"
+    );
+    assert!(
+        compared.starts_with("the gateway's stream arrives unbuffered here"),
+        "{compared}"
+    );
+    assert_eq!(status_of(&doc, "gateway_stream"), "pass");
 }
 
 #[test]
