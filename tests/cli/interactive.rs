@@ -28,6 +28,22 @@ fn spawn_on_pty(dir: &std::path::Path, env: &[(&str, String)]) -> rexpect::sessi
     rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn on a pty")
 }
 
+/// tlcheck on a pseudo-terminal with a key and a healthy local gateway: the gateway, the working
+/// directory (kept alive as long as the session) and the session.
+#[cfg(unix)]
+fn with_a_healthy_gateway() -> (Server, tempfile::TempDir, rexpect::session::PtySession) {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let p = spawn_on_pty(
+        dir.path(),
+        &[
+            ("TENSORLOOP_KEY", KEY.to_owned()),
+            ("TENSORLOOP_BASE_URL", server.base_url()),
+        ],
+    );
+    (server, dir, p)
+}
+
 const DOWN: &str = "\x1b[B";
 
 /// Wait for the whole menu, then press `key` `times` times and Enter, a little apart as a person
@@ -49,15 +65,7 @@ fn choose(p: &mut rexpect::session::PtySession, key: &str, times: usize) {
 #[cfg(unix)]
 #[test]
 fn a_chosen_symptom_runs_just_its_checks() {
-    let server = Server::start(healthy);
-    let dir = tempdir();
-    let mut p = spawn_on_pty(
-        dir.path(),
-        &[
-            ("TENSORLOOP_KEY", KEY.to_owned()),
-            ("TENSORLOOP_BASE_URL", server.base_url()),
-        ],
-    );
+    let (server, _dir, mut p) = with_a_healthy_gateway();
     // "The OpenAI SDK can't find the model" is the sixth symptom.
     choose(&mut p, DOWN, 5);
     // It asks which model, from the key's own list (the configured model first).
@@ -89,15 +97,7 @@ fn press(p: &mut rexpect::session::PtySession, keys: &str) {
 #[cfg(unix)]
 #[test]
 fn a_model_can_be_typed_and_is_the_one_checked() {
-    let server = Server::start(healthy);
-    let dir = tempdir();
-    let mut p = spawn_on_pty(
-        dir.path(),
-        &[
-            ("TENSORLOOP_KEY", KEY.to_owned()),
-            ("TENSORLOOP_BASE_URL", server.base_url()),
-        ],
-    );
+    let (_server, _dir, mut p) = with_a_healthy_gateway();
     choose(&mut p, DOWN, 5);
     p.exp_string("Another model").unwrap();
     press(&mut p, DOWN);
@@ -243,15 +243,7 @@ fn no_input_on_a_terminal_never_prompts() {
 #[cfg(unix)]
 #[test]
 fn a_choice_names_its_billed_requests_before_sending_them() {
-    let server = Server::start(healthy);
-    let dir = tempdir();
-    let mut p = spawn_on_pty(
-        dir.path(),
-        &[
-            ("TENSORLOOP_KEY", KEY.to_owned()),
-            ("TENSORLOOP_BASE_URL", server.base_url()),
-        ],
-    );
+    let (_server, _dir, mut p) = with_a_healthy_gateway();
     // "429 Too Many Requests" is the third symptom.
     choose(&mut p, DOWN, 2);
     p.exp_string("Runs key_info (free), then chat (billed")
