@@ -378,6 +378,47 @@ Examples:
         net: NetArgs,
     },
 
+    /// Run the doctor's checks on a schedule and serve them to Prometheus (`/metrics`, `/probe`)
+    #[command(after_help = "\
+Examples:
+  tlcheck monitor                                   # the configured target, on 127.0.0.1:9464
+  tlcheck monitor --no-spend --interval 30          # free checks only, twice a minute
+  tlcheck monitor --config targets.toml --listen 0.0.0.0:9464 --log-format json
+
+Endpoints: GET /metrics (Prometheus text; OpenMetrics when Accept asks for it),
+GET /probe?target=NAME (run the free checks of one target now, blackbox_exporter style),
+GET /healthz. SIGTERM or SIGINT stops it (exit 0). The key is never in a URL, label, metric or
+log line.")]
+    Monitor {
+        /// The address to serve on (only there)
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9464")]
+        listen: std::net::SocketAddr,
+
+        /// Seconds between runs of the free checks
+        #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_interval)]
+        interval: f64,
+
+        /// Seconds between runs that include the billed chat and stream probes
+        #[arg(long, value_name = "SECS", default_value_t = 900.0, value_parser = parse_interval)]
+        spend_interval: f64,
+
+        /// Never send a billed request
+        #[arg(long)]
+        no_spend: bool,
+
+        /// A TOML file listing the targets (`[[target]]` with name, base_url, model, and
+        /// key_file or key_env); without it, one target named `default` from the usual inputs
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+
+        /// How each run is logged on stderr: one line of text, or one JSON object
+        #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+        log_format: LogFormat,
+
+        #[command(flatten)]
+        live: LiveArgs,
+    },
+
     /// Explain finding codes: what causes each and how to fix it (offline)
     #[command(after_help = "\
 Examples:
@@ -403,6 +444,23 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
         _ => Err("expected a number of seconds between 0 and 3600, such as 30 or 2.5".to_owned()),
     }
+}
+
+/// A schedule's interval: from 1 second to a day.
+fn parse_interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (1.0..=86400.0).contains(&s) => Ok(s),
+        _ => Err("expected a number of seconds between 1 and 86400, such as 60".to_owned()),
+    }
+}
+
+/// How `monitor` logs its runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per run
+    Text,
+    /// One JSON object per line per run
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

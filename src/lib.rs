@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod files;
 pub mod host;
 pub mod inputs;
+pub mod monitor;
 pub mod net;
 pub mod output;
 pub mod progress;

@@ -5,6 +5,7 @@ mod explain;
 mod header;
 mod interactive;
 mod live;
+mod monitor;
 mod url;
 
 use crate::cli::{self, Cli, Command, Format, GlobalArgs};
@@ -17,6 +18,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// What every command shares: the parsed global flags.
+#[derive(Clone)]
 pub(crate) struct Context {
     pub format: Format,
     pub strict: bool,
@@ -232,6 +234,7 @@ enum Job {
     Header(Option<String>),
     Url(Option<String>, bool),
     Explain(Option<String>, cli::ExplainFormat),
+    Monitor(monitor::Args),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -307,6 +310,28 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             ctx.inputs.base_url = base_url.base_url;
             (ctx, Job::Url(url, offline))
         }
+        Some(Command::Monitor {
+            listen,
+            interval,
+            spend_interval,
+            no_spend,
+            config,
+            log_format,
+            live,
+        }) => (
+            ctx.with_live(live),
+            Job::Monitor(monitor::Args {
+                listen,
+                interval,
+                spend_interval,
+                no_spend,
+                config,
+                log: match log_format {
+                    cli::LogFormat::Text => crate::monitor::LogFormat::Text,
+                    cli::LogFormat::Json => crate::monitor::LogFormat::Json,
+                },
+            }),
+        ),
         Some(Command::Explain {
             code,
             format,
@@ -322,5 +347,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Job::Header(value) => header::run(&ctx, value),
         Job::Url(url, offline) => url::run(&ctx, url, offline),
         Job::Explain(code, format) => explain::run(&ctx, code, format),
+        Job::Monitor(args) => monitor::run(ctx, args),
     }
 }
