@@ -59,9 +59,13 @@ struct Request {
 struct Answer(u16, &'static str, String);
 
 async fn handle(mut stream: TcpStream, monitor: &Arc<Monitor>, probes: &Arc<Semaphore>) {
+    let mut head_only = false;
     let answer = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
         Ok(Ok(head)) => match parse(&head) {
-            Some(req) => route(req, monitor, probes).await,
+            Some(req) => {
+                head_only = req.method == "HEAD";
+                route(req, monitor, probes).await
+            }
             None => text(400, "bad request\n"),
         },
         Ok(Err(HeadError::TooLarge)) => text(431, "request header too large\n"),
@@ -74,7 +78,9 @@ async fn handle(mut stream: TcpStream, monitor: &Arc<Monitor>, probes: &Arc<Sema
         body.len()
     );
     let _ = stream.write_all(head.as_bytes()).await;
-    let _ = stream.write_all(body.as_bytes()).await;
+    if !head_only {
+        let _ = stream.write_all(body.as_bytes()).await;
+    }
     let _ = stream.shutdown().await;
 }
 

@@ -370,8 +370,9 @@ fn target(x: &mut Exposition, t: &TargetView) {
         .map_or(DEFAULT_MODEL, |m| m.value.as_str());
     for check in &report.checks {
         let labels = [("target", name), ("check", check.id)];
-        if check.status != Status::Skip {
-            let ok = check.status != Status::Fail;
+        let status = ran_status(report, check);
+        if status != Status::Skip {
+            let ok = status != Status::Fail;
             x.add("tlcheck_check_success", &labels, f64::from(u8::from(ok)));
             x.add(
                 "tlcheck_check_duration_seconds",
@@ -382,7 +383,7 @@ fn target(x: &mut Exposition, t: &TargetView) {
         for (_, fact) in &check.facts {
             fact_samples(x, name, check.id, fact);
         }
-        if check.status != Status::Skip && [ids::CHAT, ids::STREAM].contains(&check.id) {
+        if status != Status::Skip && [ids::CHAT, ids::STREAM].contains(&check.id) {
             let failing = report
                 .findings
                 .iter()
@@ -403,7 +404,7 @@ fn target(x: &mut Exposition, t: &TargetView) {
                 check.duration.as_secs_f64(),
             );
         }
-        if check.id == ids::STREAM && check.status != Status::Skip {
+        if check.id == ids::STREAM && status != Status::Skip {
             let at = |phase: &str| {
                 check
                     .timeline
@@ -427,7 +428,7 @@ fn target(x: &mut Exposition, t: &TargetView) {
                 x.add("tlcheck_stream_time_to_first_token_seconds", &labels, s);
             }
             // `[DONE]` arrived unless the stream failed (a buffered stream still ends with it).
-            if check.status != Status::Fail
+            if status != Status::Fail
                 && let Some(s) = at("end")
             {
                 x.add("tlcheck_stream_time_to_done_seconds", &labels, s);
@@ -471,6 +472,23 @@ fn target(x: &mut Exposition, t: &TargetView) {
             runs.last_duration.as_secs_f64(),
         );
     }
+}
+
+/// How a check ended, for its series: a check the correlation skipped because a cause another
+/// check found first blocked it did run, and failed (or warned) with that cause.
+fn ran_status(report: &Report, check: &crate::report::Check) -> Status {
+    if check.status != Status::Skip {
+        return check.status;
+    }
+    let blockers: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && f.seen_by.contains(&check.id))
+        .collect();
+    if blockers.is_empty() {
+        return Status::Skip;
+    }
+    Status::from_findings(blockers)
 }
 
 fn fact_samples(x: &mut Exposition, name: &str, check: &'static str, fact: &Fact) {
