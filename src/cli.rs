@@ -131,6 +131,38 @@ pub struct OutputArgs {
     pub strict: bool,
 }
 
+/// Doctor's output: every format, and the metrics exposition for one-shot use.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct DoctorOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
+    pub format: DoctorFormat,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
+    #[arg(long, value_name = "FILE")]
+    pub json_report: Option<PathBuf>,
+
+    /// Exit 3 when there are warnings but no failures
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl From<DoctorOutputArgs> for OutputArgs {
+    fn from(o: DoctorOutputArgs) -> OutputArgs {
+        OutputArgs {
+            format: o.format.into(),
+            output: o.output,
+            json_report: o.json_report,
+            strict: o.strict,
+        }
+    }
+}
+
 /// A support report's output: Markdown unless a machine format is asked for.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
@@ -253,7 +285,7 @@ Examples:
         #[arg(long)]
         no_spend: bool,
         #[command(flatten)]
-        output: OutputArgs,
+        output: DoctorOutputArgs,
         #[command(flatten)]
         live: LiveArgs,
     },
@@ -475,6 +507,40 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
     Github,
+    /// Prometheus metrics (OpenMetrics text; `doctor` only)
+    #[value(skip)]
+    Openmetrics,
+}
+
+/// The formats of `doctor`: every report format, and metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    /// Readable, coloured report
+    Human,
+    /// One JSON document on stdout
+    Json,
+    /// A Markdown report to paste into a support ticket
+    Markdown,
+    /// JUnit XML: one test case per check
+    Junit,
+    /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
+    Github,
+    /// Prometheus metrics in the OpenMetrics text format (node_exporter's textfile collector, a
+    /// Pushgateway)
+    Openmetrics,
+}
+
+impl From<DoctorFormat> for Format {
+    fn from(f: DoctorFormat) -> Format {
+        match f {
+            DoctorFormat::Human => Format::Human,
+            DoctorFormat::Json => Format::Json,
+            DoctorFormat::Markdown => Format::Markdown,
+            DoctorFormat::Junit => Format::Junit,
+            DoctorFormat::Github => Format::Github,
+            DoctorFormat::Openmetrics => Format::Openmetrics,
+        }
+    }
 }
 
 /// The formats of a support report.

@@ -163,6 +163,7 @@ impl Context {
             Format::Markdown => render::markdown::report(report),
             Format::Junit => render::junit::report(report),
             Format::Github => render::github::report(report),
+            Format::Openmetrics => render::openmetrics::report(report),
         };
         let out = Output::new(redactor);
         // The wire: on stderr, apart from the report, except in JSON where it is part of it.
@@ -254,7 +255,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
             live,
         }) => (
-            ctx.with_output(output).with_live(live),
+            ctx.with_output(output.into()).with_live(live),
             Job::Live("doctor", plan(&DOCTOR, no_spend)),
         ),
         Some(Command::Report {

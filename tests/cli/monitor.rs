@@ -127,21 +127,25 @@ fn wait(child: &mut Child) -> i32 {
 
 /// One HTTP/1.1 GET: status, head, body.
 fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect to the monitor");
+    try_get(addr, path, headers).unwrap_or_else(|| panic!("no answer from {addr}{path}"))
+}
+
+fn try_get(addr: &str, path: &str, headers: &[(&str, &str)]) -> Option<(u16, String, String)> {
+    let mut stream = TcpStream::connect(addr).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n");
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (n, v) in headers {
         request.push_str(&format!("{n}: {v}\r\n"));
     }
     request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(request.as_bytes()).ok()?;
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let (head, body) = answer.split_once("\r\n\r\n").expect("a head");
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, head.to_owned(), body.to_owned())
+    stream.read_to_string(&mut answer).ok()?;
+    let (head, body) = answer.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    Some((status, head.to_owned(), body.to_owned()))
 }
 
 /// The value of the sample that starts with `series` (name and labels).
@@ -613,4 +617,208 @@ fn sigint_stops_the_monitor_cleanly_too() {
     signal(&monitor.child, libc::SIGINT);
     let mut monitor = monitor;
     assert_eq!(wait(&mut monitor.child), 0);
+}
+
+#[test]
+fn doctor_prints_the_same_metrics_once_for_a_textfile_collector() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let env = key_env(&server);
+    let mut cmd = crate::tlcheck(dir.path());
+    cmd.args(["doctor", "--no-spend", "--format", "openmetrics"]);
+    for (k, v) in &env {
+        cmd.env(k, v);
+    }
+    let (code, stdout, stderr) = crate::outcome(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(value(&stdout, "tlcheck_up{target=\"default\"}"), 1.0);
+    assert_eq!(
+        value(
+            &stdout,
+            "tlcheck_check_success{target=\"default\",check=\"key_info\"}"
+        ),
+        1.0
+    );
+    // One shot: no counters, nothing about a monitor.
+    assert!(!stdout.contains("_total"), "{stdout}");
+    assert!(stdout.ends_with("# EOF\n"));
+    assert_no_key(&[&stdout, &stderr]);
+    // The other commands do not take it.
+    let (code, _, stderr) =
+        crate::outcome(crate::tlcheck(dir.path()).args(["models", "--format", "openmetrics"]));
+    assert_eq!(code, 2, "{stderr}");
+}
+
+/// Prometheus's own programs (Debian package `prometheus`): with `TLCHECK_REQUIRE_PROMETHEUS=1`
+/// (as CI sets it) a missing one fails the test instead of skipping it.
+fn prometheus_program(name: &str) -> Option<std::path::PathBuf> {
+    let found = ["/usr/bin", "/usr/local/bin", "/usr/sbin"]
+        .iter()
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.exists());
+    let required = std::env::var_os("TLCHECK_REQUIRE_PROMETHEUS").is_some_and(|v| v == "1");
+    assert!(
+        found.is_some() || !required,
+        "{name} is required (TLCHECK_REQUIRE_PROMETHEUS=1) but not installed"
+    );
+    found
+}
+
+/// Whether `promtool check metrics` accepts `text` (lint included).
+fn promtool_accepts(promtool: &Path, text: &str) {
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+        "promtool: {}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_exposition_passes_promtool_check_metrics() {
+    let Some(promtool) = prometheus_program("promtool") else {
+        return;
+    };
+    let expired = Server::start(|req: &Seen| match req.path.as_str() {
+        "/health/liveliness" => healthy(req),
+        _ => Reply::Bytes(recorded("vk_11_expired.txt")),
+    });
+    let healthy_gateway = Server::start(healthy);
+    let dir = tempdir();
+    for server in [&healthy_gateway, &expired] {
+        let monitor = start(server, dir.path(), &["--interval", "3600"]);
+        monitor.metrics_with("tlcheck_runs_total{target=\"default\",plan=\"billed\"} 1");
+        let (_, _, metrics) = monitor.get("/metrics", &[]);
+        promtool_accepts(&promtool, &metrics);
+        let (_, _, probe) = monitor.get("/probe?target=default", &[]);
+        promtool_accepts(&promtool, &probe);
+        let (_, _, openmetrics) = monitor.get(
+            "/metrics",
+            &[("Accept", "application/openmetrics-text; version=1.0.0")],
+        );
+        assert!(openmetrics.ends_with("# EOF\n"));
+        assert_eq!(monitor.terminate().0, 0);
+    }
+}
+
+#[test]
+fn the_example_alerting_rules_pass_their_unit_tests() {
+    let Some(promtool) = prometheus_program("promtool") else {
+        return;
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/prometheus");
+    for args in [
+        vec!["check", "rules", "rules.yml"],
+        vec!["test", "rules", "rules.test.yml"],
+        vec!["check", "config", "--syntax-only", "prometheus.yml"],
+    ] {
+        let out = Command::new(&promtool)
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A real Prometheus (Debian package `prometheus`) on its own port, scraping the monitor's
+/// `/metrics` and, through relabelling, its `/probe`; reads the results back from its HTTP API.
+#[test]
+fn a_real_prometheus_scrapes_the_monitor_and_its_probe() {
+    let Some(prometheus) = prometheus_program("prometheus") else {
+        return;
+    };
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let monitor = start(&server, dir.path(), &["--no-spend", "--interval", "1"]);
+    let port = crate::support::closed_port();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+             rule_files:\n  - {rules}\n\
+             scrape_configs:\n\
+             \x20 - job_name: tlcheck\n    static_configs:\n      - targets: ['{addr}']\n\
+             \x20 - job_name: tlcheck-probe\n    metrics_path: /probe\n\
+             \x20   static_configs:\n      - targets: ['default']\n\
+             \x20   relabel_configs:\n\
+             \x20     - source_labels: [__address__]\n        target_label: __param_target\n\
+             \x20     - source_labels: [__param_target]\n        target_label: instance\n\
+             \x20     - target_label: __address__\n        replacement: '{addr}'\n",
+            rules = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/prometheus/rules.yml")
+                .display(),
+            addr = monitor.addr,
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(prometheus)
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus starts");
+    struct Running<'a>(&'a mut Child);
+    impl Drop for Running<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _running = Running(&mut child);
+    let api = format!("127.0.0.1:{port}");
+    let read = |query: &str| -> Option<String> {
+        let path = format!("/api/v1/query?query={query}");
+        let (status, _, body) = try_get(&api, &path, &[])?;
+        (status == 200).then_some(())?;
+        // Prometheus answers in chunks: the JSON is the one line between the chunk sizes.
+        let doc: serde_json::Value = body.lines().find_map(|l| serde_json::from_str(l).ok())?;
+        doc["data"]["result"][0]["value"][1]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let started = Instant::now();
+    let wanted = [
+        "probe_success%7Bjob%3D%22tlcheck-probe%22%2Cinstance%3D%22default%22%7D",
+        "up%7Bjob%3D%22tlcheck%22%7D",
+        "tlcheck_up%7Bjob%3D%22tlcheck%22%2Ctarget%3D%22default%22%7D",
+    ];
+    for query in wanted {
+        loop {
+            if read(query).as_deref() == Some("1") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "Prometheus never read {query} = 1"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    assert_eq!(monitor.terminate().0, 0);
 }
