@@ -44,6 +44,8 @@ pub(crate) struct Context {
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
     /// `--no-input`.
     pub can_prompt: bool,
+    /// Whether resolving the inputs says its warnings (a monitor says them once, at start).
+    pub input_warnings: bool,
 }
 
 impl Context {
@@ -68,6 +70,7 @@ impl Context {
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()
                 && std::io::stderr().is_terminal(),
+            input_warnings: true,
         }
     }
 
@@ -126,6 +129,9 @@ impl Context {
         };
         let mut target = inputs::resolve(&self.inputs, &inputs::process_env, dotenv.as_ref())?;
         warnings.append(&mut target.warnings);
+        if !self.input_warnings {
+            return Ok(target);
+        }
         let out = Output::new(Redactor::new());
         for w in warnings {
             out.stderr(&format!("warning: {}\n", crate::render::printable(&w)))?;

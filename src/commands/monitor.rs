@@ -65,6 +65,15 @@ pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
         format: crate::cli::Format::Json,
         ..ctx
     };
+    // Each target's inputs once, before serving: an unreadable key file stops the monitor here
+    // (exit 2), and a warning about an input is said once, not at every run.
+    for target in &targets {
+        context_for(&base, target, None)?.resolve_target()?;
+    }
+    let base = Context {
+        input_warnings: false,
+        ..base
+    };
     let runner: Runner = Arc::new(move |name, billed, deadline| {
         let target = targets
             .iter()

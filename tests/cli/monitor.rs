@@ -822,3 +822,46 @@ fn a_real_prometheus_scrapes_the_monitor_and_its_probe() {
     }
     assert_eq!(monitor.terminate().0, 0);
 }
+
+#[test]
+fn an_input_warning_is_said_once_and_a_missing_key_file_stops_the_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let key_file = dir.path().join("shared.key");
+    std::fs::write(&key_file, KEY).unwrap();
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let base_url = server.base_url();
+    let monitor = Monitor::start(
+        dir.path(),
+        &[
+            "--no-spend",
+            "--interval",
+            "1",
+            "--key-file",
+            key_file.to_str().unwrap(),
+        ],
+        &[("TENSORLOOP_BASE_URL", base_url.as_str())],
+    );
+    monitor.metrics_with("tlcheck_runs_total{target=\"default\",plan=\"free\"} 2");
+    let (code, stderr) = monitor.terminate();
+    assert_eq!(code, 0);
+    let warnings = stderr.lines().filter(|l| l.starts_with("warning:")).count();
+    assert_eq!(warnings, 1, "{stderr}");
+    // One line per run, and nothing else but the start and the stop.
+    let runs = stderr
+        .lines()
+        .filter(|l| l.contains(" target=default "))
+        .count();
+    assert_eq!(stderr.lines().count(), runs + 3, "{stderr}");
+    assert_no_key(&[&stderr]);
+
+    let missing = dir.path().join("missing.key");
+    let (code, _, stderr) = crate::outcome(crate::tlcheck(dir.path()).args([
+        "monitor",
+        "--key-file",
+        missing.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("missing.key"), "{stderr}");
+}
