@@ -865,3 +865,79 @@ fn an_input_warning_is_said_once_and_a_missing_key_file_stops_the_start() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("missing.key"), "{stderr}");
 }
+
+#[test]
+fn runs_of_one_target_never_overlap_even_with_probes_arriving() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let (now, peak) = (in_flight.clone(), most.clone());
+    let server = Server::start(move |req: &Seen| {
+        if req.path == "/v1/models" {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(n, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(700));
+            now.fetch_sub(1, Ordering::SeqCst);
+        }
+        healthy(req)
+    });
+    let dir = tempdir();
+    let monitor = start(&server, dir.path(), &["--no-spend", "--interval", "1"]);
+    let probes: Vec<_> = (0..3)
+        .map(|_| {
+            let addr = monitor.addr.clone();
+            std::thread::spawn(move || get(&addr, "/probe?target=default", &[]))
+        })
+        .collect();
+    for p in probes {
+        let (status, _, body) = p.join().unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+    monitor.metrics_with("tlcheck_runs_total{target=\"default\",plan=\"free\"} 5");
+    assert_eq!(most.load(Ordering::SeqCst), 1, "runs overlapped");
+    assert_eq!(monitor.terminate().0, 0);
+}
+
+#[test]
+fn a_run_that_cannot_start_is_a_failure_with_an_error_and_no_key() {
+    let server = Server::start(healthy);
+    let dir = tempdir();
+    let key_file = dir.path().join("rotating.key");
+    std::fs::write(&key_file, KEY).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let base_url = server.base_url();
+    let monitor = Monitor::start(
+        dir.path(),
+        &[
+            "--no-spend",
+            "--interval",
+            "1",
+            "--key-file",
+            key_file.to_str().unwrap(),
+            "--log-format",
+            "json",
+        ],
+        &[("TENSORLOOP_BASE_URL", base_url.as_str())],
+    );
+    monitor.metrics_with("tlcheck_up{target=\"default\"} 1");
+    std::fs::remove_file(&key_file).unwrap();
+    let metrics = monitor.metrics_with("tlcheck_run_failures_total{target=\"default\"} 1");
+    let (code, stderr) = monitor.terminate();
+    assert_eq!(code, 0);
+    let failed: serde_json::Value = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|run| run["error"].is_string())
+        .unwrap_or_else(|| panic!("no failed run: {stderr}"));
+    assert_eq!(failed["up"], false);
+    assert!(failed["exit_code"].is_null());
+    assert!(
+        failed["error"].as_str().unwrap().contains("rotating.key"),
+        "{failed}"
+    );
+    assert_no_key(&[&metrics, &stderr]);
+}
