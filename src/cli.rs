@@ -217,6 +217,36 @@ pub struct StreamArgs {
     pub idle_timeout: f64,
 }
 
+/// What `monitor` runs when, where it serves, and how it logs.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Schedule")]
+pub struct ScheduleArgs {
+    /// The address to serve on (only there)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9464")]
+    pub listen: std::net::SocketAddr,
+
+    /// Seconds between runs of the free checks
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_interval)]
+    pub interval: f64,
+
+    /// Seconds between runs that include the billed chat and stream probes
+    #[arg(long, value_name = "SECS", default_value_t = 900.0, value_parser = parse_interval)]
+    pub spend_interval: f64,
+
+    /// Never send a billed request
+    #[arg(long)]
+    pub no_spend: bool,
+
+    /// A TOML file listing the targets (`[[target]]` with name, base_url, model, and key_file or
+    /// key_env); without it, one target named `default` from the usual inputs
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// How each run is logged on stderr: one line of text, or one JSON object
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
 /// Everything a command that talks to the gateway takes.
 #[derive(Debug, Args)]
 pub struct LiveArgs {
@@ -422,31 +452,8 @@ GET /probe?target=NAME (run the free checks of one target now, blackbox_exporter
 GET /healthz. SIGTERM or SIGINT stops it (exit 0). The key is never in a URL, label, metric or
 log line.")]
     Monitor {
-        /// The address to serve on (only there)
-        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9464")]
-        listen: std::net::SocketAddr,
-
-        /// Seconds between runs of the free checks
-        #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_interval)]
-        interval: f64,
-
-        /// Seconds between runs that include the billed chat and stream probes
-        #[arg(long, value_name = "SECS", default_value_t = 900.0, value_parser = parse_interval)]
-        spend_interval: f64,
-
-        /// Never send a billed request
-        #[arg(long)]
-        no_spend: bool,
-
-        /// A TOML file listing the targets (`[[target]]` with name, base_url, model, and
-        /// key_file or key_env); without it, one target named `default` from the usual inputs
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-
-        /// How each run is logged on stderr: one line of text, or one JSON object
-        #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
-        log_format: LogFormat,
-
+        #[command(flatten)]
+        schedule: ScheduleArgs,
         #[command(flatten)]
         live: LiveArgs,
     },

@@ -317,23 +317,15 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             ctx.inputs.base_url = base_url.base_url;
             (ctx, Job::Url(url, offline))
         }
-        Some(Command::Monitor {
-            listen,
-            interval,
-            spend_interval,
-            no_spend,
-            config,
-            log_format,
-            live,
-        }) => (
+        Some(Command::Monitor { schedule, live }) => (
             ctx.with_live(live),
             Job::Monitor(monitor::Args {
-                listen,
-                interval,
-                spend_interval,
-                no_spend,
-                config,
-                log: match log_format {
+                listen: schedule.listen,
+                interval: schedule.interval,
+                spend_interval: schedule.spend_interval,
+                no_spend: schedule.no_spend,
+                config: schedule.config,
+                log: match schedule.log_format {
                     cli::LogFormat::Text => crate::monitor::LogFormat::Text,
                     cli::LogFormat::Json => crate::monitor::LogFormat::Json,
                 },

@@ -25,6 +25,12 @@ pub(crate) struct Args {
 const BILLED: [&str; 2] = [crate::checks::ids::CHAT, crate::checks::ids::STREAM];
 
 pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
+    if ctx.curl {
+        return Err(crate::UsageError(
+            "--curl prints curl commands with a report; monitor prints no report".to_owned(),
+        )
+        .into());
+    }
     let targets = match &args.config {
         Some(path) => {
             let i = &ctx.inputs;

@@ -581,6 +581,7 @@ fn bad_monitor_inputs_are_usage_errors_that_never_echo_a_key() {
         vec!["monitor", "--config", config.to_str().unwrap()],
         vec!["monitor", "--interval", "0"],
         vec!["monitor", "--listen", "localhost"],
+        vec!["monitor", "--curl"],
         vec![
             "monitor",
             "--config",
