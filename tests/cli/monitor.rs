@@ -941,3 +941,21 @@ fn a_run_that_cannot_start_is_a_failure_with_an_error_and_no_key() {
     );
     assert_no_key(&[&metrics, &stderr]);
 }
+
+#[test]
+fn an_address_taken_is_exit_1_with_the_address_named() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempdir();
+    let (code, _, stderr) = crate::outcome(
+        crate::tlcheck(dir.path())
+            .args(["monitor", "--listen", &addr])
+            .env("TENSORLOOP_KEY", KEY),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    assert_no_key(&[&stderr]);
+}
