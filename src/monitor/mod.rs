@@ -107,7 +107,9 @@ impl Monitor {
         let duration = started.elapsed();
         let mut last = target.last.lock().unwrap_or_else(|e| e.into_inner());
         let (exit_code, error) = match outcome {
-            Ok(report) => {
+            Ok(mut report) => {
+                // The metrics read checks and findings; the wire (bodies, headers) is not kept.
+                report.requests = Vec::new();
                 if billed {
                     last.runs.cost_usd += openmetrics::cost_of(&report);
                 }
