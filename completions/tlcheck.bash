@@ -37,6 +37,9 @@ _tlcheck() {
             tlcheck,models)
                 cmd="tlcheck__subcmd__models"
                 ;;
+            tlcheck,monitor)
+                cmd="tlcheck__subcmd__monitor"
+                ;;
             tlcheck,report)
                 cmd="tlcheck__subcmd__report"
                 ;;
@@ -67,6 +70,9 @@ _tlcheck() {
             tlcheck__subcmd__help,models)
                 cmd="tlcheck__subcmd__help__subcmd__models"
                 ;;
+            tlcheck__subcmd__help,monitor)
+                cmd="tlcheck__subcmd__help__subcmd__monitor"
+                ;;
             tlcheck__subcmd__help,report)
                 cmd="tlcheck__subcmd__help__subcmd__report"
                 ;;
@@ -83,7 +89,7 @@ _tlcheck() {
 
     case "${cmd}" in
         tlcheck)
-            opts="-v -h -V --color --no-input --verbose --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --help --version doctor report models chat stream classify header url explain help"
+            opts="-v -h -V --color --no-input --verbose --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --help --version doctor report models chat stream classify header url monitor explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,7 +250,7 @@ _tlcheck() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json markdown junit github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json markdown junit github openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -379,7 +385,7 @@ _tlcheck() {
             return 0
             ;;
         tlcheck__subcmd__help)
-            opts="doctor report models chat stream classify header url explain help"
+            opts="doctor report models chat stream classify header url monitor explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +496,20 @@ _tlcheck() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tlcheck__subcmd__help__subcmd__monitor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tlcheck__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -580,6 +600,80 @@ _tlcheck() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tlcheck__subcmd__monitor)
+            opts="-v -h --listen --interval --spend-interval --no-spend --config --log-format --base-url --model --key-file --key --no-key --gateway --timeout --cacert --curl --stream-timeout --idle-timeout --color --no-input --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spend-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stream-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -50,13 +50,15 @@ complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "stream" -d 'Send on
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "classify" -d 'Classify a pasted response or what a client printed: `curl -i`/`curl -v`/HTTPie output, a JSON body, an SSE transcript, an SDK traceback or error dump, a log line (offline)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "header" -d 'Lint an Authorization header (offline)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "url" -d 'Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"'
+complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "monitor" -d 'Run the doctor\'s checks on a schedule and serve them to Prometheus (`/metrics`, `/probe`)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "explain" -d 'Explain finding codes: what causes each and how to fix it (offline)'
 complete -c tlcheck -n "__fish_tlcheck_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l format -d 'Output format' -r -f -a "human\t'Readable, coloured report'
 json\t'One JSON document on stdout'
 markdown\t'A Markdown report to paste into a support ticket'
 junit\t'JUnit XML: one test case per check'
-github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'"
+github\t'GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY'
+openmetrics\t'Prometheus metrics in the OpenMetrics text format (node_exporter\'s textfile collector, a Pushgateway)'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l json-report -d 'Also write the JSON document to FILE, whatever the format (one run, two reports: CI)' -r -F
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand doctor" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
@@ -224,6 +226,30 @@ complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l curl -d 'Print a
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand url" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l listen -d 'The address to serve on (only there)' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l interval -d 'Seconds between runs of the free checks' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l spend-interval -d 'Seconds between runs that include the billed chat and stream probes' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l config -d 'A TOML file listing the targets (`[[target]]` with name, base_url, model, and key_file or key_env); without it, one target named `default` from the usual inputs' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l log-format -d 'How each run is logged on stderr: one line of text, or one JSON object' -r -f -a "text\t'One line of text per run'
+json\t'One JSON object per line per run'"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l base-url -d 'Base URL of the gateway [env: TENSORLOOP_BASE_URL, OPENAI_BASE_URL] [default: https://litellm.tensorloop.tech/v1]' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l model -d 'Model to check [env: TENSORLOOP_MODEL] [default: gpt-4o-mini]' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l key-file -d 'Read the key from a file [otherwise env: TENSORLOOP_KEY, OPENAI_API_KEY]' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l key -d 'The key itself. Visible in the process list: prefer TENSORLOOP_KEY or --key-file' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l gateway -d 'With --no-key and a key in the environment or a key file: also stream through this gateway with the key, to compare your route with it [default: https://litellm.tensorloop.tech/v1]' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l timeout -d 'Deadline for each network step, in seconds' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l cacert -d 'Also trust the CA certificates in FILE (PEM), such as a TLS-inspecting proxy\'s root' -r -F
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l stream-timeout -d 'Deadline for a whole streamed answer, in seconds (above the idle timeout, so a stall is told from a slow stream)' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l idle-timeout -d 'Longest time without an event inside a stream, in seconds (keepalive comments do not count). The default waits past the common proxy idle limits (30, 60, 100–125 s), so a proxy\'s cut is seen rather than pre-empted' -r
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l no-spend -d 'Never send a billed request'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l no-key -d 'Send no key: check a route of your own backend that adds the key itself (its URL in --base-url). The models and stream checks run without a key; any key configured is unused'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l curl -d 'Print a curl command that reproduces each request (the key as "$TENSORLOOP_KEY")'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand monitor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Readable text'
 json\t'One JSON document on stdout'"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s o -l output -d 'Write the explanation to FILE instead of stdout' -r -F
@@ -233,13 +259,14 @@ never\t''"
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -l no-input -d 'Never prompt (also implied when CI is set or stdin/stderr is not a terminal)'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s v -l verbose -d 'Show each request and answer on stderr (in JSON: `checks[].trace`); -vv: whole bodies'
 complete -c tlcheck -n "__fish_tlcheck_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "doctor" -d 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "report" -d 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "models" -d 'List the models this key may use, the target marked, near misses named'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "chat" -d 'Send one minimal chat completion (1 output token; billed) and classify the answer'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "stream" -d 'Send one small streamed completion (billed): does it reach `data: [DONE]`, and if not, why'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "classify" -d 'Classify a pasted response or what a client printed: `curl -i`/`curl -v`/HTTPie output, a JSON body, an SSE transcript, an SDK traceback or error dump, a log line (offline)'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "header" -d 'Lint an Authorization header (offline)'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "url" -d 'Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "explain" -d 'Explain finding codes: what causes each and how to fix it (offline)'
-complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "doctor" -d 'Walk the whole tree: key, base URL, network, gateway, models, key info, a chat probe'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "report" -d 'Run doctor and print a Markdown report to paste into a support ticket (the key never shown)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "models" -d 'List the models this key may use, the target marked, near misses named'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "chat" -d 'Send one minimal chat completion (1 output token; billed) and classify the answer'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "stream" -d 'Send one small streamed completion (billed): does it reach `data: [DONE]`, and if not, why'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "classify" -d 'Classify a pasted response or what a client printed: `curl -i`/`curl -v`/HTTPie output, a JSON body, an SSE transcript, an SDK traceback or error dump, a log line (offline)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "header" -d 'Lint an Authorization header (offline)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "url" -d 'Check a base URL: the rules (offline), then DNS, connect and "is this the gateway?"'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "monitor" -d 'Run the doctor\'s checks on a schedule and serve them to Prometheus (`/metrics`, `/probe`)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "explain" -d 'Explain finding codes: what causes each and how to fix it (offline)'
+complete -c tlcheck -n "__fish_tlcheck_using_subcommand help; and not __fish_seen_subcommand_from doctor report models chat stream classify header url monitor explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -131,6 +131,38 @@ pub struct OutputArgs {
     pub strict: bool,
 }
 
+/// Doctor's output: every format, and the metrics exposition for one-shot use.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct DoctorOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
+    pub format: DoctorFormat,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
+    #[arg(long, value_name = "FILE")]
+    pub json_report: Option<PathBuf>,
+
+    /// Exit 3 when there are warnings but no failures
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl From<DoctorOutputArgs> for OutputArgs {
+    fn from(o: DoctorOutputArgs) -> OutputArgs {
+        OutputArgs {
+            format: o.format.into(),
+            output: o.output,
+            json_report: o.json_report,
+            strict: o.strict,
+        }
+    }
+}
+
 /// A support report's output: Markdown unless a machine format is asked for.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
@@ -183,6 +215,36 @@ pub struct StreamArgs {
     /// proxy's cut is seen rather than pre-empted
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_IDLE_TIMEOUT, value_parser = parse_seconds)]
     pub idle_timeout: f64,
+}
+
+/// What `monitor` runs when, where it serves, and how it logs.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Schedule")]
+pub struct ScheduleArgs {
+    /// The address to serve on (only there)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9464")]
+    pub listen: std::net::SocketAddr,
+
+    /// Seconds between runs of the free checks
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_interval)]
+    pub interval: f64,
+
+    /// Seconds between runs that include the billed chat and stream probes
+    #[arg(long, value_name = "SECS", default_value_t = 900.0, value_parser = parse_interval)]
+    pub spend_interval: f64,
+
+    /// Never send a billed request
+    #[arg(long)]
+    pub no_spend: bool,
+
+    /// A TOML file listing the targets (`[[target]]` with name, base_url, model, and key_file or
+    /// key_env); without it, one target named `default` from the usual inputs
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// How each run is logged on stderr: one line of text, or one JSON object
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
 }
 
 /// Everything a command that talks to the gateway takes.
@@ -258,7 +320,7 @@ Examples:
         #[arg(long)]
         no_spend: bool,
         #[command(flatten)]
-        output: OutputArgs,
+        output: DoctorOutputArgs,
         #[command(flatten)]
         live: LiveArgs,
     },
@@ -384,6 +446,24 @@ Examples:
         net: NetArgs,
     },
 
+    /// Run the doctor's checks on a schedule and serve them to Prometheus (`/metrics`, `/probe`)
+    #[command(after_help = "\
+Examples:
+  tlcheck monitor                                   # the configured target, on 127.0.0.1:9464
+  tlcheck monitor --no-spend --interval 30          # free checks only, twice a minute
+  tlcheck monitor --config targets.toml --listen 0.0.0.0:9464 --log-format json
+
+Endpoints: GET /metrics (Prometheus text; OpenMetrics when Accept asks for it),
+GET /probe?target=NAME (run the free checks of one target now, blackbox_exporter style),
+GET /healthz. SIGTERM or SIGINT stops it (exit 0). The key is never in a URL, label, metric or
+log line.")]
+    Monitor {
+        #[command(flatten)]
+        schedule: ScheduleArgs,
+        #[command(flatten)]
+        live: LiveArgs,
+    },
+
     /// Explain finding codes: what causes each and how to fix it (offline)
     #[command(after_help = "\
 Examples:
@@ -411,6 +491,23 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A schedule's interval: from 1 second to a day.
+fn parse_interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (1.0..=86400.0).contains(&s) => Ok(s),
+        _ => Err("expected a number of seconds between 1 and 86400, such as 60".to_owned()),
+    }
+}
+
+/// How `monitor` logs its runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per run
+    Text,
+    /// One JSON object per line per run
+    Json,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Readable, coloured report
@@ -423,6 +520,40 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
     Github,
+    /// Prometheus metrics (OpenMetrics text; `doctor` only)
+    #[value(skip)]
+    Openmetrics,
+}
+
+/// The formats of `doctor`: every report format, and metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    /// Readable, coloured report
+    Human,
+    /// One JSON document on stdout
+    Json,
+    /// A Markdown report to paste into a support ticket
+    Markdown,
+    /// JUnit XML: one test case per check
+    Junit,
+    /// GitHub Actions workflow commands, and a summary in $GITHUB_STEP_SUMMARY
+    Github,
+    /// Prometheus metrics in the OpenMetrics text format (node_exporter's textfile collector, a
+    /// Pushgateway)
+    Openmetrics,
+}
+
+impl From<DoctorFormat> for Format {
+    fn from(f: DoctorFormat) -> Format {
+        match f {
+            DoctorFormat::Human => Format::Human,
+            DoctorFormat::Json => Format::Json,
+            DoctorFormat::Markdown => Format::Markdown,
+            DoctorFormat::Junit => Format::Junit,
+            DoctorFormat::Github => Format::Github,
+            DoctorFormat::Openmetrics => Format::Openmetrics,
+        }
+    }
 }
 
 /// The formats of a support report.

@@ -13,6 +13,7 @@ pub mod files;
 pub mod gateway;
 pub mod host;
 pub mod inputs;
+pub mod monitor;
 pub mod net;
 pub mod output;
 pub mod progress;

@@ -5,6 +5,7 @@ mod explain;
 mod header;
 mod interactive;
 mod live;
+mod monitor;
 mod url;
 
 use crate::cli::{self, Cli, Command, Format, GlobalArgs};
@@ -17,6 +18,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// What every command shares: the parsed global flags.
+#[derive(Clone)]
 pub(crate) struct Context {
     pub format: Format,
     pub strict: bool,
@@ -44,6 +46,8 @@ pub(crate) struct Context {
     /// Whether someone can answer a prompt: a terminal on stdin and stderr, no `CI`, no
     /// `--no-input`.
     pub can_prompt: bool,
+    /// Whether resolving the inputs says its warnings (a monitor says them once, at start).
+    pub input_warnings: bool,
 }
 
 impl Context {
@@ -69,6 +73,7 @@ impl Context {
                 && std::env::var_os("CI").is_none()
                 && std::io::stdin().is_terminal()
                 && std::io::stderr().is_terminal(),
+            input_warnings: true,
         }
     }
 
@@ -128,6 +133,9 @@ impl Context {
         };
         let mut target = inputs::resolve(&self.inputs, &inputs::process_env, dotenv.as_ref())?;
         warnings.append(&mut target.warnings);
+        if !self.input_warnings {
+            return Ok(target);
+        }
         let out = Output::new(Redactor::new());
         for w in warnings {
             out.stderr(&format!("warning: {}\n", crate::render::printable(&w)))?;
@@ -169,6 +177,7 @@ impl Context {
             Format::Markdown => render::markdown::report(report),
             Format::Junit => render::junit::report(report),
             Format::Github => render::github::report(report),
+            Format::Openmetrics => render::openmetrics::report(report),
         };
         let out = Output::new(redactor.clone());
         // The wire: on stderr, apart from the report, except in JSON where it is part of it.
@@ -231,6 +240,7 @@ enum Job {
     Header(Option<String>),
     Url(Option<String>, bool),
     Explain(Option<String>, cli::ExplainFormat),
+    Monitor(monitor::Args),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -250,7 +260,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
             live,
         }) => (
-            ctx.with_output(output).with_live(live),
+            ctx.with_output(output.into()).with_live(live),
             Job::Live("doctor", plan(Live::ALL, no_spend)),
         ),
         Some(Command::Report {
@@ -306,6 +316,20 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             ctx.inputs.base_url = base_url.base_url;
             (ctx, Job::Url(url, offline))
         }
+        Some(Command::Monitor { schedule, live }) => (
+            ctx.with_live(live),
+            Job::Monitor(monitor::Args {
+                listen: schedule.listen,
+                interval: schedule.interval,
+                spend_interval: schedule.spend_interval,
+                no_spend: schedule.no_spend,
+                config: schedule.config,
+                log: match schedule.log_format {
+                    cli::LogFormat::Text => crate::monitor::LogFormat::Text,
+                    cli::LogFormat::Json => crate::monitor::LogFormat::Json,
+                },
+            }),
+        ),
         Some(Command::Explain {
             code,
             format,
@@ -321,5 +345,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Job::Header(value) => header::run(&ctx, value),
         Job::Url(url, offline) => url::run(&ctx, url, offline),
         Job::Explain(code, format) => explain::run(&ctx, code, format),
+        Job::Monitor(args) => monitor::run(ctx, args),
     }
 }

@@ -13,6 +13,8 @@ mod header;
 mod inputs;
 mod interactive;
 mod json;
+#[cfg(unix)]
+mod monitor;
 mod network;
 mod offline;
 mod report;
