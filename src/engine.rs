@@ -182,6 +182,19 @@ pub fn run(
     detail: Detail,
     progress: Progress,
 ) -> anyhow::Result<Report> {
+    crate::net::run_to_end(run_async(command, plan, session, strict, detail, progress))
+}
+
+/// [`run`] on a runtime the caller keeps: a long-running caller reuses its session, and so the
+/// client's connections, run after run.
+pub async fn run_async(
+    command: &'static str,
+    plan: Plan,
+    session: &Session,
+    strict: bool,
+    detail: Detail,
+    progress: Progress,
+) -> Report {
     let mut report = Report::new(command, session.target.clone(), strict);
     report.detail = detail;
 
@@ -221,7 +234,7 @@ pub fn run(
             for spec in specs(&plan) {
                 report.skip(spec.id, spec.title, why.clone());
             }
-            return Ok(report);
+            return report;
         }
     };
     if route.corrected {
@@ -232,12 +245,7 @@ pub fn run(
     }
     report.proxies = route.proxies.clone();
 
-    let mut ran = crate::net::run_to_end(reach_and_probe(
-        route,
-        plan,
-        session.keyless_route,
-        progress,
-    ))?;
+    let mut ran = reach_and_probe(route, plan, session.keyless_route, progress).await;
     // A model conflict belongs to the first check that asks for the model.
     if let Some(model) = &report.target.model
         && let Some(first) = ran
@@ -255,13 +263,13 @@ pub fn run(
     if let Some(comparison) = &session.comparison
         && plan.checks.contains(&Live::Stream)
     {
-        let gateway = compare_with_the_gateway(comparison, &mut ran)?;
+        let gateway = compare_with_the_gateway(comparison, &mut ran).await;
         ran.push(gateway);
     }
     for r in ran {
         report.record(r.id, r.title, r.duration, r.outcome);
     }
-    Ok(report)
+    report
 }
 
 /// The check that streams through the gateway itself, with the key, beside a keyless route.
@@ -269,10 +277,7 @@ pub const GATEWAY_STREAM: &str = "gateway_stream";
 
 /// Stream through the gateway with the key, and say on the route's stream check how the two
 /// compare.
-fn compare_with_the_gateway(
-    comparison: &Result<Route, String>,
-    ran: &mut [Ran],
-) -> anyhow::Result<Ran> {
+async fn compare_with_the_gateway(comparison: &Result<Route, String>, ran: &mut [Ran]) -> Ran {
     let started = Instant::now();
     let outcome = match comparison {
         Err(why) => Outcome::skip(format!("not run: {why}")),
@@ -280,7 +285,7 @@ fn compare_with_the_gateway(
             Outcome::skip(format!("not run: {}", route.no_key_because))
         }
         Ok(route) => {
-            let mut o = crate::net::run_to_end((Live::Stream.spec().probe)(&route.probe))?;
+            let mut o = (Live::Stream.spec().probe)(&route.probe).await;
             // Findings and requests belong to this check, not to the route's stream.
             for f in &mut o.findings {
                 f.check = GATEWAY_STREAM;
@@ -295,12 +300,12 @@ fn compare_with_the_gateway(
         let words = checks::route::compare(&stream.outcome, &outcome);
         stream.outcome.fact("compared with the gateway", words);
     }
-    Ok(Ran {
+    Ran {
         id: GATEWAY_STREAM,
         title: "Streamed completion through the gateway (billed, for comparison)",
         duration: started.elapsed(),
         outcome,
-    })
+    }
 }
 
 /// A check's place in the report: id, title, and how long it took.

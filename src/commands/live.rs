@@ -85,7 +85,7 @@ pub(crate) fn options(ctx: &Context) -> Options {
 /// asked for where someone can answer, and only what the plan uses kept (the checks that name a
 /// model show it; a keyless route has no key). The third value is a key configured beside
 /// `--no-key`, which the route does not get: the gateway it is compared with does.
-fn target(
+pub(crate) fn target(
     ctx: &Context,
     plan: Plan,
     url_arg: Option<Sourced<String>>,

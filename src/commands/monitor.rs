@@ -3,13 +3,16 @@
 
 use super::{Context, live};
 use crate::checks::{LIVE, Live};
+use crate::engine::Session;
+use crate::inputs::Target;
 use crate::monitor::config::{self, KeySource, TargetConfig};
 use crate::monitor::{LogFormat, Monitor, Runner, Settings, server};
 use crate::output::Output;
 use crate::redact::Redactor;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What `monitor` was asked for, beyond the context.
@@ -84,6 +87,13 @@ pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
         input_warnings: false,
         ..base
     };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    // Runs are driven on the monitor's own runtime (from the blocking thread each run gets), so
+    // that a target's session, and its client's connections, serve run after run.
+    let handle = runtime.handle().clone();
+    let sessions = Sessions::default();
     let runner: Runner = Arc::new(move |name, billed, deadline| {
         let target = targets
             .iter()
@@ -95,7 +105,16 @@ pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
             checks: Live::ALL,
             no_spend: !billed,
         };
-        let (report, mut redactor) = live::collect(&ctx, "monitor", plan, None)?;
+        let (target, mut redactor, _) = live::target(&ctx, plan, None)?;
+        let session = sessions.for_run(name, deadline, target, &ctx)?;
+        let report = handle.block_on(crate::engine::run_async(
+            "monitor",
+            plan,
+            &session,
+            ctx.strict,
+            crate::report::Detail::default(),
+            crate::progress::Progress::new(false),
+        ));
         // Secrets a check found (a key an answer carried) are hidden like the key.
         for secret in &report.secrets.0 {
             redactor.add_token(secret);
@@ -109,13 +128,51 @@ pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
         billed_checks: billed_checks(),
     };
     let monitor = Arc::new(Monitor::new(names, runner, settings));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let code = runtime.block_on(serve(monitor, args.listen))?;
     // A run still going (a slow gateway) is abandoned: the process is exiting.
     runtime.shutdown_background();
     Ok(code)
+}
+
+/// Two open sessions at most per target, one for the scheduled runs and one for `/probe` (whose
+/// deadline the client carries), each reused run after run while what shaped it stays the same;
+/// a change (a rotated key, another scrape timeout) replaces it. Bounded by the targets, whatever
+/// the runs or the probes ask: memory stays flat.
+#[derive(Default)]
+struct Sessions(Mutex<HashMap<Slot, (String, Arc<Session>)>>);
+
+/// A target's name, and whether the session serves `/probe`.
+type Slot = (String, bool);
+
+impl Sessions {
+    fn for_run(
+        &self,
+        name: &str,
+        deadline: Option<Duration>,
+        target: Target,
+        ctx: &Context,
+    ) -> anyhow::Result<Arc<Session>> {
+        // What the session was opened for: the inputs that shape it, the key by its hash only.
+        let value =
+            |v: &Option<crate::inputs::Sourced<String>>| v.as_ref().map(|s| s.value.clone());
+        let opened_for = format!(
+            "{:?} {:?} {:?} {:?}",
+            value(&target.base_url),
+            value(&target.model),
+            target.key.as_ref().map(|k| k.value.fingerprint().sha256),
+            deadline.map(|d| d.as_millis())
+        );
+        let slot = (name.to_owned(), deadline.is_some());
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((was, session)) = open.get(&slot)
+            && *was == opened_for
+        {
+            return Ok(session.clone());
+        }
+        let session = Arc::new(Session::open(target, &live::options(ctx))?);
+        open.insert(slot, (opened_for, session.clone()));
+        Ok(session)
+    }
 }
 
 /// The context of one run of `target`: its inputs, and a probe's deadline on each step.
