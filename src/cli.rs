@@ -110,14 +110,10 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
-/// Where a report goes and how it is judged.
+/// Where a report goes and how it is judged, whatever its format.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-
+pub struct Destination {
     /// Write the report to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -129,6 +125,18 @@ pub struct OutputArgs {
     /// Exit 3 when there are warnings but no failures
     #[arg(long)]
     pub strict: bool,
+}
+
+/// A report's format and destination.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub to: Destination,
 }
 
 /// Doctor's output: every format, and the metrics exposition for one-shot use.
@@ -139,26 +147,15 @@ pub struct DoctorOutputArgs {
     #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
     pub format: DoctorFormat,
 
-    /// Write the report to FILE instead of stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
-    #[arg(long, value_name = "FILE")]
-    pub json_report: Option<PathBuf>,
-
-    /// Exit 3 when there are warnings but no failures
-    #[arg(long)]
-    pub strict: bool,
+    #[command(flatten)]
+    pub to: Destination,
 }
 
 impl From<DoctorOutputArgs> for OutputArgs {
     fn from(o: DoctorOutputArgs) -> OutputArgs {
         OutputArgs {
             format: o.format.into(),
-            output: o.output,
-            json_report: o.json_report,
-            strict: o.strict,
+            to: o.to,
         }
     }
 }
@@ -171,17 +168,17 @@ pub struct ReportOutputArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
 
-    /// Write the report to FILE instead of stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub to: Destination,
+}
 
-    /// Also write the JSON document to FILE, whatever the format (one run, two reports: CI)
-    #[arg(long, value_name = "FILE")]
-    pub json_report: Option<PathBuf>,
-
-    /// Exit 3 when there are warnings but no failures
-    #[arg(long)]
-    pub strict: bool,
+impl From<ReportOutputArgs> for OutputArgs {
+    fn from(o: ReportOutputArgs) -> OutputArgs {
+        OutputArgs {
+            format: o.format.into(),
+            to: o.to,
+        }
+    }
 }
 
 /// How requests go over the network.

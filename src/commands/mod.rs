@@ -80,9 +80,9 @@ impl Context {
     fn with_output(self, o: cli::OutputArgs) -> Self {
         Context {
             format: o.format,
-            output: o.output,
-            json_report: o.json_report,
-            strict: o.strict,
+            output: o.to.output,
+            json_report: o.to.json_report,
+            strict: o.to.strict,
             ..self
         }
     }
@@ -268,13 +268,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
             live,
         }) => (
-            Context {
-                format: output.format.into(),
-                output: output.output,
-                json_report: output.json_report,
-                strict: output.strict,
-                ..ctx.with_live(live)
-            },
+            ctx.with_live(live).with_output(output.into()),
             Job::Live("report", plan(Live::ALL, no_spend)),
         ),
         Some(Command::Models {
