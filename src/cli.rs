@@ -12,7 +12,7 @@ pub fn exit_codes() -> String {
         (exit::OK, "every check passed (warnings allowed)".to_owned()),
         (
             exit::ERROR,
-            "tlcheck itself could not run the checks".to_owned(),
+            "tlcheck itself could not run the checks or write the report".to_owned(),
         ),
         (
             exit::USAGE,
@@ -68,7 +68,7 @@ Examples:
   tlcheck doctor                            the whole tree, first failing layer first
   tlcheck doctor --no-spend --format json   free checks only, one JSON document (CI)
   tlcheck report --output ticket.md         a Markdown report to paste into a support ticket
-  tlcheck chat -v --curl                    the wire: each request and answer, and a curl to rerun it
+  tlcheck chat -v --curl                    the wire: each request and answer, and curl to redo it
   tlcheck header 'Authorization: bearer sk-...'
   curl -si $URL/v1/models -H \"Authorization: Bearer $TENSORLOOP_KEY\" | tlcheck classify
   tlcheck explain budget.exhausted";
