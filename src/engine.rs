@@ -262,6 +262,7 @@ pub async fn run_async(
     }
     if let Some(comparison) = &session.comparison
         && plan.checks.contains(&Live::Stream)
+        && !plan.no_spend
     {
         let gateway = compare_with_the_gateway(comparison, &mut ran).await;
         ran.push(gateway);
@@ -409,6 +410,10 @@ async fn reach_and_probe(
 
 /// Why a live check does not run here, if it does not.
 fn why_not(spec: &checks::Spec, route: &Route, plan: Plan, keyless_route: bool) -> Option<String> {
+    // A keyless route's stream is billed too, to the key its backend adds.
+    if plan.no_spend && spec.billed {
+        return Some("not run: --no-spend skips billed requests".to_owned());
+    }
     if keyless_route {
         return (!spec.keyless).then(|| {
             "not run: --no-key checks a route of your own backend, where only the models and \
@@ -418,9 +423,6 @@ fn why_not(spec: &checks::Spec, route: &Route, plan: Plan, keyless_route: bool) 
     }
     if spec.needs_key && route.probe.key.is_none() {
         return Some(format!("not run: {}", route.no_key_because));
-    }
-    if plan.no_spend && spec.billed {
-        return Some("not run: --no-spend skips billed requests".to_owned());
     }
     None
 }

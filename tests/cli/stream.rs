@@ -821,3 +821,34 @@ fn no_headers_before_the_deadline_names_the_slow_first_token() {
     assert!(detail.contains("first token"), "{detail}");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
+
+/// `--no-spend` holds for a keyless route too: its stream is billed to the key the backend adds,
+/// and the comparison with the gateway is billed to yours.
+#[test]
+fn no_spend_skips_the_routes_stream_and_the_comparison() {
+    let route = Server::start(healthy);
+    let gateway = Server::start(healthy);
+    let dir = tempdir();
+    let (code, stdout, _) = outcome(
+        tlcheck(dir.path())
+            .args(["doctor", "--no-key", "--no-spend", "--format", "json"])
+            .args(["--gateway", &gateway.base_url()])
+            .env("TENSORLOOP_KEY", KEY)
+            .env("TENSORLOOP_BASE_URL", route.base_url()),
+    );
+    assert_eq!(code, 0, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(status_of(&doc, "models"), "pass");
+    assert_eq!(status_of(&doc, "stream"), "skip");
+    assert!(
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "gateway_stream"),
+        "{doc:#}"
+    );
+    assert!(gateway.requests().is_empty(), "nothing sent to the gateway");
+    let paths: Vec<String> = route.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/v1/models"]);
+}
