@@ -25,12 +25,6 @@ pub(crate) struct Args {
     pub log: LogFormat,
 }
 
-/// The checks a billed run adds to a free one: the billed rows of the live-check table.
-fn billed_checks() -> &'static [&'static str] {
-    static BILLED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    BILLED.get_or_init(|| LIVE.iter().filter(|s| s.billed).map(|s| s.id).collect())
-}
-
 pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
     if ctx.curl {
         return Err(crate::UsageError(
@@ -125,7 +119,8 @@ pub(crate) fn run(ctx: Context, args: Args) -> anyhow::Result<u8> {
         interval: Duration::from_secs_f64(args.interval),
         spend_interval: (!args.no_spend).then(|| Duration::from_secs_f64(args.spend_interval)),
         log: args.log,
-        billed_checks: billed_checks(),
+        // The checks a billed run adds to a free one: the billed rows of the live-check table.
+        billed_checks: LIVE.iter().filter(|s| s.billed).map(|s| s.id).collect(),
     };
     let monitor = Arc::new(Monitor::new(names, runner, settings));
     let code = runtime.block_on(serve(monitor, args.listen))?;

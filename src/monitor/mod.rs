@@ -28,7 +28,7 @@ pub struct Settings {
     pub spend_interval: Option<Duration>,
     pub log: LogFormat,
     /// The checks only a billed run runs: a free run keeps their last billed result.
-    pub billed_checks: &'static [&'static str],
+    pub billed_checks: Vec<&'static str>,
 }
 
 /// One target's state: its runs are serialized by `running`; `last` is what `/metrics` shows.
@@ -114,7 +114,9 @@ impl Monitor {
                     last.runs.cost_usd += openmetrics::cost_of(&report);
                 }
                 let mut shown = match (&last.billed, billed) {
-                    (Some(prev), false) => merge(report.clone(), prev, self.settings.billed_checks),
+                    (Some(prev), false) => {
+                        merge(report.clone(), prev, &self.settings.billed_checks)
+                    }
                     _ => report.clone(),
                 };
                 if billed {
