@@ -175,26 +175,20 @@ impl Observed {
     /// The longest time without an event: from the request to the first event, between two
     /// events, and from the last event to the end.
     pub fn longest_event_silence(&self) -> Duration {
-        let mut marks = vec![Duration::ZERO];
-        marks.extend(self.all_event_times());
-        marks.push(self.ended_at);
-        marks
-            .windows(2)
-            .map(|w| w[1].saturating_sub(w[0]))
-            .max()
-            .unwrap_or_default()
+        longest_gap(
+            std::iter::once(Duration::ZERO)
+                .chain(self.all_event_times())
+                .chain([self.ended_at]),
+        )
     }
 
     /// The longest time without a byte, from the headers on (keepalives count as bytes).
     pub fn longest_byte_silence(&self) -> Duration {
-        let mut marks = vec![self.time_to_headers.unwrap_or_default()];
-        marks.extend(self.frames.iter().map(|f| f.at));
-        marks.push(self.ended_at);
-        marks
-            .windows(2)
-            .map(|w| w[1].saturating_sub(w[0]))
-            .max()
-            .unwrap_or_default()
+        longest_gap(
+            std::iter::once(self.time_to_headers.unwrap_or_default())
+                .chain(self.frames.iter().map(|f| f.at))
+                .chain([self.ended_at]),
+        )
     }
 
     /// The silence right before the end: since the last byte (or the headers).
@@ -516,6 +510,16 @@ pub fn body(model: &str, cap_name: &str) -> Value {
         "stream": true,
         "stream_options": {"include_usage": true},
     })
+}
+
+/// The longest time between two consecutive marks.
+fn longest_gap(marks: impl Iterator<Item = Duration>) -> Duration {
+    let marks: Vec<Duration> = marks.collect();
+    marks
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]))
+        .max()
+        .unwrap_or_default()
 }
 
 /// The stream probe as a live check of the table.

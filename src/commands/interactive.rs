@@ -135,15 +135,20 @@ pub(super) fn run(mut ctx: Context) -> anyhow::Result<u8> {
 /// Ask which model the user's code asks for: from the key's own list when the key works (with a
 /// way to type another), else typed, the configured model as the default.
 fn ask_for_the_model(ctx: &Context) -> anyhow::Result<Option<String>> {
-    let configured = ctx
-        .resolve_target()
-        .ok()
-        .and_then(|t| t.model)
-        .map(|m| m.value)
+    // The run itself resolves the inputs again and says their warnings: say them once.
+    let quiet = Context {
+        input_warnings: false,
+        ..ctx.clone()
+    };
+    let target = quiet.resolve_target()?;
+    let configured = target
+        .model
+        .as_ref()
+        .map(|m| m.value.clone())
         .unwrap_or_else(|| crate::catalog::DEFAULT_MODEL.to_owned());
     let term = console::Term::stderr();
     let theme = dialoguer::theme::ColorfulTheme::default();
-    if let Some(listed) = live::listed_models(ctx) {
+    if let Some(listed) = live::listed_models(&quiet, target) {
         const ANOTHER: &str = "Another model (type its id)";
         let mut items = listed.clone();
         items.push(ANOTHER.to_owned());

@@ -115,10 +115,10 @@ pub(crate) fn target(
 
 /// The model ids the configured key lists (`GET /v1/models`, free), for a prompt to pick from;
 /// `None` when there is no usable key or base URL, or the gateway does not list them.
-pub(crate) fn listed_models(ctx: &Context) -> Option<Vec<String>> {
+pub(crate) fn listed_models(ctx: &Context, target: Target) -> Option<Vec<String>> {
     let target = Target {
         model: None,
-        ..ctx.resolve_target().ok()?
+        ..target
     };
     let session = Session::open(target, &options(ctx)).ok()?;
     engine::listed_models(&session)
