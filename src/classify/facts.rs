@@ -190,26 +190,25 @@ fn output_runs_into_error(text: &str, f: &Facts) -> bool {
             .unwrap_or(false)
 }
 
-/// ANSI colour codes and carriage returns out.
+/// ANSI colour codes and carriage returns out: runs between them are copied whole.
 pub fn strip_ansi(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => {
-                if chars.peek() == Some(&'[') {
-                    chars.next();
-                    for n in chars.by_ref() {
-                        if n.is_ascii_alphabetic() {
-                            break;
-                        }
-                    }
-                }
-            }
-            '\r' => {}
-            _ => out.push(c),
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(0x1b, b'\r', &bytes[at..]) {
+        let i = at + found;
+        out.push_str(&text[at..i]);
+        at = i + 1;
+        // `ESC [` … up to its final letter; a lone ESC or CR goes by itself. Both are ASCII, as is
+        // the letter, so every cut falls between characters.
+        if bytes[i] == 0x1b && bytes.get(at) == Some(&b'[') {
+            at = bytes[at + 1..]
+                .iter()
+                .position(u8::is_ascii_alphabetic)
+                .map_or(bytes.len(), |end| at + 1 + end + 1);
         }
     }
+    out.push_str(&text[at..]);
     out
 }
 
@@ -904,6 +903,41 @@ mod tests {
         let found = first_occurrences(text, needles.iter());
         let expected: Vec<Option<usize>> = needles[..5].iter().map(|n| text.find(n)).collect();
         assert_eq!(found[..5], expected[..]);
+    }
+
+    /// The character-by-character reading `strip_ansi` replaced, kept as its reference.
+    fn strip_ansi_by_char(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\u{1b}' => {
+                    if chars.peek() == Some(&'[') {
+                        chars.next();
+                        for n in chars.by_ref() {
+                            if n.is_ascii_alphabetic() {
+                                break;
+                            }
+                        }
+                    }
+                }
+                '\r' => {}
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strip_ansi_reads_as_char_by_char(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "\u{1b}", "[", "\u{1b}[", "1;31m", "0", "m", "\r", "\n", "é", "a", "😀", ";", "K",
+            ]), 0..40),
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(strip_ansi(&text), strip_ansi_by_char(&text));
+        }
     }
 
     #[test]
