@@ -1,7 +1,7 @@
 //! One cause, one finding: every single-cause gateway answer gives one finding in every format,
 //! the checks it blocked are skipped, and each format leads with the root cause.
 
-use crate::support::{Reply, Seen, Server, healthy, is_stream, json_reply, recorded};
+use crate::support::{Reply, Seen, Server, healthy, is_stream, json_reply, recorded, streaming};
 use crate::{outcome, tempdir, tlcheck};
 use serde_json::Value;
 
@@ -268,12 +268,7 @@ fn human_output_names_the_cause_once() {
 /// stream's answer differs from what the other checks explained.
 #[test]
 fn a_refusal_only_the_stream_met_keeps_not_sse() {
-    let server = Server::start(|req: &Seen| match req.path.as_str() {
-        "/v1/chat/completions" if is_stream(req) => {
-            Reply::Bytes(recorded("vk_15_overbudget_stream.raw"))
-        }
-        _ => healthy(req),
-    });
+    let server = streaming(Reply::Bytes(recorded("vk_15_overbudget_stream.raw")));
     let case = &cases()[3];
     let (exit, stdout) = run(&server, case, "json");
     assert_eq!(exit, 15);

@@ -424,13 +424,7 @@ fn a_buffered_stream_is_a_warning_with_its_timings() {
         Step::Write(chunk(&body)),
         Step::Write(b"0\r\n\r\n".to_vec()),
     ];
-    let server = Server::start(move |req: &Seen| {
-        if crate::support::is_stream(req) {
-            Reply::Script(steps.clone())
-        } else {
-            healthy(req)
-        }
-    });
+    let server = crate::support::streaming(Reply::Script(steps));
     let dir = tempdir();
     let monitor = start(&server, dir.path(), &[]);
     let metrics = monitor.metrics_with(

@@ -523,7 +523,7 @@ fn an_odd_expiry_time_in_a_paste_is_no_panic() {
 
 #[test]
 fn a_stream_of_many_error_events_is_one_finding_with_a_count() {
-    use crate::support::{chunk, is_stream, stream_head};
+    use crate::support::{chunk, stream_head, streaming};
     let event =
         br#"data: {"error":{"message":"overloaded","type":"rate_limit_error","code":"429"}}"#;
     let mut frames = Vec::new();
@@ -537,13 +537,7 @@ fn a_stream_of_many_error_events_is_one_finding_with_a_count() {
     }
     reply.extend(chunk(b"data: [DONE]\n\n"));
     reply.extend_from_slice(b"0\r\n\r\n");
-    let gateway = Server::start(move |req: &Seen| {
-        if is_stream(req) {
-            Reply::Bytes(reply.clone())
-        } else {
-            healthy(req)
-        }
-    });
+    let gateway = streaming(Reply::Bytes(reply));
     let dir = tempdir();
     let (_, stdout, stderr) = outcome(
         tlcheck(dir.path())
@@ -602,7 +596,7 @@ fn an_answer_with_101_headers_is_valid() {
 /// claims to be encoded, are both a bad response (tlcheck asked for none and never inflates).
 #[test]
 fn an_encoded_stream_is_a_bad_response_whether_or_not_it_is_compressed() {
-    use crate::support::{chunk, is_stream, recorded_stream};
+    use crate::support::{chunk, recorded_stream, streaming};
     let plain = recorded_stream("stream_01_ok.raw");
     let split = plain.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 2;
     let claims_gzip = [
@@ -618,13 +612,7 @@ fn an_encoded_stream_is_a_bad_response_whether_or_not_it_is_compressed() {
         r
     };
     for reply in [claims_gzip, compressed] {
-        let gateway = Server::start(move |req: &Seen| {
-            if is_stream(req) {
-                Reply::Bytes(reply.clone())
-            } else {
-                healthy(req)
-            }
-        });
+        let gateway = streaming(Reply::Bytes(reply));
         let dir = tempdir();
         let (code, stdout, stderr) = outcome(
             tlcheck(dir.path())

@@ -366,6 +366,17 @@ pub fn is_stream(req: &Seen) -> bool {
     serde_json::from_slice::<serde_json::Value>(&req.body).is_ok_and(|b| b["stream"] == true)
 }
 
+/// A gateway that answers as `healthy` does, except that a streamed completion gets `stream`.
+pub fn streaming(stream: Reply) -> Server {
+    Server::start(move |req: &Seen| {
+        if is_stream(req) {
+            stream.clone()
+        } else {
+            healthy(req)
+        }
+    })
+}
+
 /// A TLS server on 127.0.0.1 presenting the test certificate `name` (`tests/fixtures/tls/NAME.pem`
 /// and `.key`), answering every request as `healthy` does; returns its port.
 pub fn tls_server(name: &str) -> u16 {
