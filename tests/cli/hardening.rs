@@ -145,14 +145,7 @@ fn a_reset_on_connect() {
     assert_eq!(code, 11, "{doc:#}");
     // The reset may land before the network check's own connect completes (then it is that
     // check's finding and models is not run) or on the models request: `net.connect` either way.
-    let codes: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "fail")
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["net.connect"], "{doc:#}");
+    assert_eq!(crate::failing_codes(&doc), ["net.connect"], "{doc:#}");
 }
 
 #[test]

@@ -97,6 +97,17 @@ pub fn finding<'a>(doc: &'a serde_json::Value, code: &str) -> &'a serde_json::Va
         .unwrap_or_else(|| panic!("no {code} finding: {doc:#}"))
 }
 
+/// The codes of a JSON document's failing findings, in order.
+pub fn failing_codes(doc: &serde_json::Value) -> Vec<&str> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "fail")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

@@ -25,21 +25,11 @@ fn doctor(base_url: &str, timeout: &str) -> (i32, Value, Duration) {
     (code, doc, elapsed)
 }
 
-fn finding_codes(doc: &Value) -> Vec<&str> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "fail")
-        .map(|f| f["code"].as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn a_name_that_does_not_resolve() {
     let (code, doc, _) = doctor("https://tlcheck-test.invalid/v1", "5");
     assert_eq!(code, 11, "{doc:#}");
-    assert_eq!(finding_codes(&doc), ["net.dns"]);
+    assert_eq!(crate::failing_codes(&doc), ["net.dns"]);
     for skipped in ["health", "models", "key_info", "chat"] {
         let c = doc["checks"]
             .as_array()
@@ -55,7 +45,7 @@ fn a_name_that_does_not_resolve() {
 fn a_closed_port() {
     let (code, doc, _) = doctor(&format!("http://127.0.0.1:{}/v1", closed_port()), "5");
     assert_eq!(code, 11, "{doc:#}");
-    assert_eq!(finding_codes(&doc), ["net.connect"]);
+    assert_eq!(crate::failing_codes(&doc), ["net.connect"]);
 }
 
 #[test]
@@ -63,7 +53,7 @@ fn a_server_that_never_answers_finishes_within_the_deadline() {
     let server = Server::start(|_: &Seen| Reply::Hang);
     let (code, doc, elapsed) = doctor(&server.base_url(), "1");
     assert_eq!(code, 11, "{doc:#}");
-    let found = finding_codes(&doc);
+    let found = crate::failing_codes(&doc);
     assert_eq!(
         found,
         ["net.timeout"],
@@ -83,7 +73,9 @@ fn a_redirect_is_reported_and_not_followed() {
     let (code, doc, _) = doctor(&server.base_url(), "5");
     assert_eq!(code, 11, "{doc:#}");
     assert!(
-        finding_codes(&doc).iter().all(|c| *c == "net.redirect"),
+        crate::failing_codes(&doc)
+            .iter()
+            .all(|c| *c == "net.redirect"),
         "{doc:#}"
     );
     let f = crate::finding(&doc, "net.redirect");
@@ -107,7 +99,10 @@ fn an_html_page_where_the_api_should_be() {
     let server = Server::start(move |_: &Seen| Reply::Bytes(reply.clone().into_bytes()));
     let (code, doc, _) = doctor(&server.base_url(), "5");
     assert_eq!(code, 11, "{doc:#}");
-    assert!(finding_codes(&doc).contains(&"net.not_gateway"), "{doc:#}");
+    assert!(
+        crate::failing_codes(&doc).contains(&"net.not_gateway"),
+        "{doc:#}"
+    );
 }
 
 #[test]
@@ -184,14 +179,11 @@ fn pages_from_nginx_name_nginx_and_what_the_status_means_there() {
         assert_eq!(code, 11, "{recording}: {doc:#}");
         // The chat and the stream probe both met the page, reported once; nothing calls it the gateway's error
         // or a JSON error, and no fix asks for a call id.
-        let codes: Vec<&str> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["severity"] == "fail")
-            .map(|f| f["code"].as_str().unwrap())
-            .collect();
-        assert_eq!(codes, ["net.intermediary"], "{recording}");
+        assert_eq!(
+            crate::failing_codes(&doc),
+            ["net.intermediary"],
+            "{recording}"
+        );
         let f = crate::finding(&doc, "net.intermediary");
         assert_eq!(f["evidence"]["status"], status, "{recording}");
         assert_eq!(f["evidence"]["answered_by"], "nginx/1.22.1 (server header)");
